@@ -1,0 +1,648 @@
+import { wallClock } from './clock.js'
+import type { CacheEvent, CacheEventInit, CacheListener, EvictReason } from './events.js'
+import { LFU } from './lfu.js'
+import { LRU } from './lru.js'
+import {
+  type AsyncCacheOptions,
+  checkMaxsize,
+  checkPolicy,
+  checkSeconds,
+  checkType,
+  type SetOptions,
+} from './options.js'
+import type { Policy, PolicyName } from './policy.js'
+import { grown } from './policy.js'
+import { registerCache } from './registry.js'
+import type { CacheStats } from './stats.js'
+
+/** Options of one `getOrLoad` call. */
+export interface LoadOptions {
+  /** Aborting it rejects this caller with `signal.reason`; the load goes on for the others. */
+  signal?: AbortSignal
+}
+
+/** Computes a missing value; `signal` aborts once every caller waiting for it has left. */
+export type Loader<V> = (signal: AbortSignal) => Promise<V> | V
+
+/** One entry as {@link AsyncCache.inspect} shows it to tools. */
+export interface EntrySnapshot<K, V> {
+  key: K
+  value: V
+  /** Position from the hot end: 0 for the entry that would be evicted last. */
+  rank: number
+  /** Uses counted by LFU (a new entry has 1); `undefined` under LRU. */
+  frequency: number | undefined
+  /** Milliseconds since the entry was stored; `null` when the cache was not tracking ages then. */
+  ageMs: number | null
+  /** Milliseconds until it expires (negative once stale); `null` when it never expires. */
+  ttlRemainingMs: number | null
+  /** Past its TTL but inside the stale-while-revalidate window. */
+  stale: boolean
+}
+
+/** One entry as {@link AsyncCache.dump} exports it and {@link AsyncCache.load} restores it. */
+export interface EntryRecord<K, V> {
+  key: K
+  value: V
+  /** When it expires, on the cache's clock (ms); `null` for never. */
+  expiresAt: number | null
+  /** Its LFU use count; ignored under LRU, 1 when absent. */
+  frequency?: number
+}
+
+/** A load in flight, shared by every caller of its key. */
+interface Flight<K, V> {
+  key: K
+  promise: Promise<V>
+  controller: AbortController
+  /** Callers still waiting; a caller without a signal (or a background refresh) never leaves. */
+  waiters: number
+  /** Cleared by a `set`/`delete`/`clear` of the key, or when every waiter left: then the result is not stored. */
+  store: boolean
+}
+
+const FRESH = 0
+const STALE = 1
+const EXPIRED = 2
+
+/** Slot arrays start this small and double up to `maxsize`, so a generous `maxsize` costs nothing up front. */
+const INITIAL_CAPACITY = 16
+
+const noop = () => {}
+
+/**
+ * A bounded in-memory cache with LRU or LFU eviction, TTLs, single-flight loading, statistics
+ * and typed events: the TypeScript counterpart of alex-ber-utils' `AsyncCache`.
+ *
+ * Memory operations are synchronous and O(1) (there is nothing to lock in one JavaScript
+ * thread, and `await cache.get(k)` still reads naturally). Entries live in slot-indexed arrays
+ * with the policy's links in typed arrays: no object per entry, and `get`, `peek`, `has` and
+ * `set` on an existing key allocate nothing while nobody listens to events.
+ *
+ * @example
+ * ```ts
+ * const prices = new AsyncCache<string, number>({ maxsize: 512, policy: 'LRU', ttl: 300 })
+ * const price = await prices.getOrLoad('ACME', () => quote('ACME'))
+ * ```
+ */
+export class AsyncCache<K = unknown, V = unknown> {
+  /** Most entries held at once. */
+  readonly maxsize: number
+  /** The eviction policy. */
+  readonly policy: PolicyName
+  /** Default TTL in seconds, or `null` for never. */
+  readonly ttl: number | null
+  /** Seconds past the TTL during which `getOrLoad` serves stale entries while refreshing them. */
+  readonly staleWhileRevalidate: number
+  /** The name the devtools show; named caches are listed in the registry. */
+  readonly name: string | undefined
+  /** The cache's clock in milliseconds; every expiry and event time is on it. */
+  readonly now: () => number
+
+  readonly #ttlMs: number
+  readonly #swrMs: number
+  readonly #order: Policy
+  readonly #index = new Map<K, number>()
+  readonly #keys: (K | undefined)[] = []
+  readonly #values: (V | undefined)[] = []
+  /** Vacated slots, reused before new ones. */
+  readonly #free: number[] = []
+  /** Slots ever handed out, and room for. */
+  #used = 0
+  #capacity: number
+  /** Per slot: expiry on the clock, 0 for never. Allocated once some entry has a TTL. */
+  #expires: Float64Array | null = null
+  /** Per slot: when it was stored, 0 for unknown. Allocated once TTLs or listeners need it. */
+  #born: Float64Array | null = null
+  /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
+  #listeners: CacheListener<K, V>[] = []
+  readonly #flights = new Map<K, Flight<K, V>>()
+
+  #hits = 0
+  #misses = 0
+  #evictedCapacity = 0
+  #evictedExpired = 0
+  #calls = 0
+  #totalNs = 0
+  #minNs = 0
+  #maxNs = 0
+  #running = 0
+
+  constructor(options: AsyncCacheOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(
+        `AsyncCache options must be an object such as { maxsize: 100 }, got ${String(options)}`,
+      )
+    }
+    this.maxsize = checkMaxsize(options.maxsize)
+    this.policy = checkPolicy(options.policy)
+    this.ttl = checkSeconds('ttl', options.ttl, true)
+    this.staleWhileRevalidate = checkSeconds(
+      'staleWhileRevalidate',
+      options.staleWhileRevalidate ?? 0,
+      false,
+    ) as number
+    checkType('name', options.name, 'string')
+    checkType('now', options.now, 'function')
+    this.name = options.name
+    this.now = options.now ?? wallClock()
+    this.#ttlMs = this.ttl === null ? 0 : this.ttl * 1000
+    this.#swrMs = this.staleWhileRevalidate * 1000
+    this.#capacity = Math.min(this.maxsize, INITIAL_CAPACITY)
+    this.#order = this.policy === 'LRU' ? new LRU(this.#capacity) : new LFU(this.#capacity)
+    if (this.#ttlMs > 0) this.#track(true)
+    if (this.name !== undefined) registerCache(this)
+  }
+
+  /** Entries held, including expired ones not yet met (see {@link purgeExpired}). */
+  get size(): number {
+    return this.#index.size
+  }
+
+  /**
+   * The value of a fresh entry, counting a hit and marking it used; otherwise `undefined`,
+   * counting a miss. An expired entry is removed (a stale one is kept for `getOrLoad`).
+   */
+  get(key: K): V | undefined {
+    const i = this.#index.get(key)
+    if (i !== undefined) {
+      if (this.#freshness(i) === FRESH) {
+        this.#hits++
+        this.#order.touch(i)
+        if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
+        return this.#values[i]
+      }
+    }
+    this.#misses++
+    if (this.#listeners.length > 0) this.#emit({ type: 'miss', key })
+    return undefined
+  }
+
+  /** The value of a fresh entry, without counting or marking a use. */
+  peek(key: K): V | undefined {
+    const i = this.#index.get(key)
+    return i !== undefined && this.#freshness(i) === FRESH ? this.#values[i] : undefined
+  }
+
+  /** Whether a fresh entry exists (also for a stored `undefined`), without counting or marking a use. */
+  has(key: K): boolean {
+    const i = this.#index.get(key)
+    return i !== undefined && this.#freshness(i) === FRESH
+  }
+
+  /**
+   * Stores a value. On an existing key this replaces the value, restarts its TTL and, as in the
+   * Python original, counts as a use. A load in flight for the key will not overwrite it.
+   */
+  set(key: K, value: V, options?: SetOptions): this {
+    const ttlMs =
+      options?.ttl === undefined
+        ? this.#ttlMs
+        : (checkSeconds('ttl', options.ttl, true) ?? 0) * 1000
+    let i = this.#index.get(key)
+    if (i === undefined) {
+      i = this.#insert(key, value, 1)
+    } else {
+      this.#values[i] = value
+      this.#order.touch(i)
+    }
+    this.#stamp(i, ttlMs)
+    if (this.#flights.size > 0) this.#supersede(key)
+    if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
+    return this
+  }
+
+  /** Removes an entry; true if there was one. A load in flight for the key will not store its result. */
+  delete(key: K): boolean {
+    if (this.#flights.size > 0) this.#supersede(key)
+    const i = this.#index.get(key)
+    if (i === undefined) return false
+    this.#remove(i)
+    if (this.#listeners.length > 0) this.#emit({ type: 'delete', key })
+    return true
+  }
+
+  /** Removes every entry and resets every statistic, as the Python original does. */
+  clear(): void {
+    const count = this.#index.size
+    for (const flight of this.#flights.values()) flight.store = false
+    this.#flights.clear()
+    this.#index.clear()
+    this.#keys.length = this.#values.length = this.#free.length = this.#used = 0
+    this.#order.clear()
+    this.#zeroStats()
+    if (this.#listeners.length > 0) this.#emit({ type: 'clear', count })
+  }
+
+  /** Zeroes hits, misses, evictions and timings, keeping the entries. */
+  resetStats(): void {
+    this.#zeroStats()
+    if (this.#listeners.length > 0) this.#emit({ type: 'stats-reset' })
+  }
+
+  /** Removes every expired entry now (stale ones stay); returns how many left. */
+  purgeExpired(): number {
+    let removed = 0
+    for (let i = this.#order.coldest(), hotter = 0; i !== -1; i = hotter) {
+      hotter = this.#order.hotter(i)
+      if (this.#freshness(i) === EXPIRED) removed++
+    }
+    return removed
+  }
+
+  /**
+   * The cached value, or the value `loader` produces, loaded once per key however many callers
+   * ask at the same time (single-flight).
+   *
+   * - A fresh entry resolves at once (a hit).
+   * - A miss runs `loader(signal)` (a miss); callers arriving while it runs join it (hits), so
+   *   misses equal loader runs. The run time is recorded with {@link updateProfiling}.
+   * - A fulfilled value is stored, unless a `set`, `delete` or `clear` of the key happened
+   *   meanwhile; a rejection is never stored: every waiter gets it and the next call loads again.
+   * - An entry inside the stale-while-revalidate window resolves at once (a hit and a `stale`
+   *   event) and is refreshed by one background load, whose failure keeps the stale entry.
+   * - `options.signal` aborting rejects this caller with `signal.reason`; once every caller has
+   *   left, the loader's own signal aborts and the next call starts a fresh load.
+   */
+  getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
+    const signal = options?.signal
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    const i = this.#index.get(key)
+    if (i !== undefined) {
+      const freshness = this.#freshness(i)
+      if (freshness !== EXPIRED) {
+        this.#hits++
+        this.#order.touch(i)
+        if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
+        if (freshness === STALE) this.#revalidate(key, loader)
+        return Promise.resolve(this.#values[i] as V)
+      }
+    }
+    let flight = this.#flights.get(key)
+    if (flight === undefined) {
+      if (typeof loader !== 'function') {
+        return Promise.reject(
+          new TypeError(`getOrLoad: loader must be a function, got ${typeof loader}`),
+        )
+      }
+      this.#misses++
+      if (this.#listeners.length > 0) this.#emit({ type: 'miss', key })
+      flight = this.#load(key, loader)
+    } else {
+      this.#hits++
+      if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
+    }
+    flight.waiters++
+    return signal === undefined ? flight.promise : this.#wait(flight, signal)
+  }
+
+  /** Records one execution time sample, in nanoseconds, as the Python original's `update_profiling`. */
+  updateProfiling(execTimeNs: number): void {
+    if (typeof execTimeNs !== 'number' || !(execTimeNs >= 0) || execTimeNs === Infinity) {
+      throw new RangeError(
+        `updateProfiling: execTimeNs must be a finite number of nanoseconds >= 0, got ${String(execTimeNs)}`,
+      )
+    }
+    this.#minNs = this.#calls === 0 ? execTimeNs : Math.min(this.#minNs, execTimeNs)
+    this.#maxNs = Math.max(this.#maxNs, execTimeNs)
+    this.#totalNs += execTimeNs
+    this.#calls++
+  }
+
+  /** A snapshot of the counters as typed numbers; {@link formatStats} renders the original's dictionary. */
+  getStats(): CacheStats {
+    const lookups = this.#hits + this.#misses
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      hitRatio: lookups === 0 ? 0 : this.#hits / lookups,
+      evictions: { capacity: this.#evictedCapacity, expired: this.#evictedExpired },
+      totalCalls: this.#calls,
+      avgTimeMs: this.#calls === 0 ? 0 : this.#totalNs / this.#calls / 1e6,
+      minTimeMs: this.#minNs / 1e6,
+      maxTimeMs: this.#maxNs / 1e6,
+      size: this.#index.size,
+      maxsize: this.maxsize,
+      ttl: this.ttl,
+      loadsInFlight: this.#running,
+    }
+  }
+
+  /**
+   * Calls `listener` with every event, synchronously; returns the function that unsubscribes it.
+   * A listener that throws is reported on the console and does not disturb the cache or the
+   * other listeners.
+   */
+  subscribe(listener: CacheListener<K, V>): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`subscribe: listener must be a function, got ${typeof listener}`)
+    }
+    this.#track(false)
+    this.#listeners = [...this.#listeners, listener]
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener)
+    }
+  }
+
+  /** Whether anyone listens: layers check it before building an event, as the cache does. */
+  get listening(): boolean {
+    return this.#listeners.length > 0
+  }
+
+  /**
+   * Publishes an event on this cache's stream, stamped with the cache's clock: how layers
+   * (fetch, persistence) put their own events beside the cache's.
+   */
+  publish(event: CacheEventInit<K, V>): void {
+    if (this.#listeners.length > 0) this.#emit(event)
+  }
+
+  /** Fresh and stale entries, hottest first, for tools. Costs nothing unless called. */
+  inspect(): EntrySnapshot<K, V>[] {
+    const now = this.now()
+    const out: EntrySnapshot<K, V>[] = []
+    for (let i = this.#order.hottest(), colder = 0; i !== -1; i = colder) {
+      colder = this.#order.colder(i)
+      const freshness = this.#freshness(i)
+      if (freshness === EXPIRED) continue
+      const expires = this.#expires?.[i] ?? 0
+      const born = this.#born?.[i] ?? 0
+      out.push({
+        key: this.#keys[i] as K,
+        value: this.#values[i] as V,
+        rank: out.length,
+        frequency: this.#order.frequency(i),
+        ageMs: born === 0 ? null : now - born,
+        ttlRemainingMs: expires === 0 ? null : expires - now,
+        stale: freshness === STALE,
+      })
+    }
+    return out
+  }
+
+  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} restores. */
+  dump(): EntryRecord<K, V>[] {
+    const out: EntryRecord<K, V>[] = []
+    for (let i = this.#order.coldest(), hotter = 0; i !== -1; i = hotter) {
+      hotter = this.#order.hotter(i)
+      if (this.#freshness(i) === EXPIRED) continue
+      const expires = this.#expires?.[i] ?? 0
+      const frequency = this.#order.frequency(i)
+      out.push({
+        key: this.#keys[i] as K,
+        value: this.#values[i] as V,
+        expiresAt: expires === 0 ? null : expires,
+        ...(frequency === undefined ? {} : { frequency }),
+      })
+    }
+    return out
+  }
+
+  /**
+   * Restores records (from {@link dump}), coldest first, with their expiries and frequencies.
+   * Records already expired are skipped, and so are keys the cache holds: memory is newer than
+   * any dump. Past `maxsize`, the policy evicts as usual, so the hottest records stay. Emits no
+   * per-entry events. Returns how many records were restored.
+   */
+  load(records: Iterable<EntryRecord<K, V>>): number {
+    let restored = 0
+    const now = this.now()
+    for (const r of records) {
+      const { expiresAt, frequency = 1 } = r
+      if (expiresAt !== null && !(typeof expiresAt === 'number' && !Number.isNaN(expiresAt))) {
+        throw new TypeError(`load: expiresAt must be a number or null, got ${String(expiresAt)}`)
+      }
+      if (!Number.isSafeInteger(frequency) || frequency < 1) {
+        throw new TypeError(`load: frequency must be a positive integer, got ${String(frequency)}`)
+      }
+      if (this.#index.has(r.key)) continue
+      if (expiresAt !== null && now >= expiresAt + this.#swrMs) continue
+      const i = this.#insert(r.key, r.value, frequency)
+      if (expiresAt !== null) this.#track(true)
+      if (this.#expires !== null) this.#expires[i] = expiresAt ?? 0
+      if (this.#born !== null) this.#born[i] = 0
+      restored++
+    }
+    return restored
+  }
+
+  /** Fresh keys, hottest first. Does not mark use. Do not modify the cache while iterating. */
+  *keys(): IterableIterator<K> {
+    for (const i of this.#freshSlots()) yield this.#keys[i] as K
+  }
+
+  /** Fresh values, hottest first. */
+  *values(): IterableIterator<V> {
+    for (const i of this.#freshSlots()) yield this.#values[i] as V
+  }
+
+  /** Fresh `[key, value]` pairs, hottest first. */
+  *entries(): IterableIterator<[K, V]> {
+    for (const i of this.#freshSlots()) yield [this.#keys[i] as K, this.#values[i] as V]
+  }
+
+  /** Same as {@link entries}. */
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries()
+  }
+
+  *#freshSlots(): Generator<number> {
+    for (let i = this.#order.hottest(), colder = 0; i !== -1; i = colder) {
+      colder = this.#order.colder(i)
+      if (this.#freshness(i) === FRESH) yield i
+    }
+  }
+
+  /**
+   * FRESH, STALE or EXPIRED; an expired entry is removed here, so that its bookkeeping never
+   * outlives it (the original leaked its expiry table and evicted the wrong key here).
+   */
+  #freshness(i: number): number {
+    const expires = this.#expires === null ? 0 : this.#expires[i]
+    if (expires === 0) return FRESH
+    const now = this.now()
+    if (now < expires) return FRESH
+    if (now < expires + this.#swrMs) return STALE
+    this.#evict(i, 'expired')
+    return EXPIRED
+  }
+
+  /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
+  #insert(key: K, value: V, frequency: number): number {
+    let i: number
+    if (this.#free.length > 0) {
+      i = this.#free.pop() as number
+    } else if (this.#used < this.#capacity) {
+      i = this.#used++
+    } else if (this.#capacity < this.maxsize) {
+      this.#grow()
+      i = this.#used++
+    } else {
+      // The victim may turn out expired, in which case #freshness has already removed it.
+      const victim = this.#order.coldest()
+      if (this.#freshness(victim) !== EXPIRED) this.#evict(victim, 'capacity')
+      i = this.#free.pop() as number
+    }
+    this.#index.set(key, i)
+    this.#keys[i] = key
+    this.#values[i] = value
+    this.#order.add(i, frequency)
+    return i
+  }
+
+  /** Records when slot `i` was stored and when it expires. */
+  #stamp(i: number, ttlMs: number): void {
+    if (ttlMs > 0 && this.#expires === null) this.#track(true)
+    if (this.#born === null) return
+    const now = this.now()
+    this.#born[i] = now
+    if (this.#expires !== null) this.#expires[i] = ttlMs > 0 ? now + ttlMs : 0
+  }
+
+  /** Starts keeping ages (for tools) and, with `expiry`, expiries; an expiry needs the time stored. */
+  #track(expiry: boolean): void {
+    this.#born ??= new Float64Array(this.#capacity)
+    if (expiry) this.#expires ??= new Float64Array(this.#capacity)
+  }
+
+  #grow(): void {
+    this.#capacity = Math.min(this.maxsize, this.#capacity * 2)
+    this.#order.grow(this.#capacity)
+    if (this.#expires !== null) this.#expires = grown(this.#expires, this.#capacity)
+    if (this.#born !== null) this.#born = grown(this.#born, this.#capacity)
+  }
+
+  #evict(i: number, reason: EvictReason): void {
+    if (reason === 'capacity') this.#evictedCapacity++
+    else this.#evictedExpired++
+    const key = this.#keys[i] as K
+    const value = this.#values[i] as V
+    this.#remove(i)
+    if (this.#listeners.length > 0) this.#emit({ type: 'evict', key, value, reason })
+  }
+
+  #remove(i: number): void {
+    this.#order.remove(i)
+    this.#index.delete(this.#keys[i] as K)
+    this.#keys[i] = undefined
+    this.#values[i] = undefined
+    this.#free.push(i)
+  }
+
+  #zeroStats(): void {
+    this.#hits = this.#misses = this.#evictedCapacity = this.#evictedExpired = 0
+    this.#calls = this.#totalNs = this.#minNs = this.#maxNs = 0
+  }
+
+  #emit(init: CacheEventInit<K, V>): void {
+    const event = init as CacheEvent<K, V>
+    event.time = this.now()
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        console.error(`asynccache: a listener threw on a '${event.type}' event`, error)
+      }
+    }
+  }
+
+  /** A `set`, `delete` or `clear` of `key` wins over its load in flight. */
+  #supersede(key: K): void {
+    const flight = this.#flights.get(key)
+    if (flight === undefined) return
+    flight.store = false
+    this.#flights.delete(key)
+  }
+
+  #load(key: K, loader: Loader<V>): Flight<K, V> {
+    const controller = new AbortController()
+    const flight: Flight<K, V> = {
+      key,
+      promise: undefined as never,
+      controller,
+      waiters: 0,
+      store: true,
+    }
+    this.#flights.set(key, flight)
+    this.#running++
+    if (this.#listeners.length > 0) this.#emit({ type: 'load-start', key })
+    const start = performance.now()
+    let result: Promise<V>
+    try {
+      result = Promise.resolve(loader(controller.signal))
+    } catch (error) {
+      result = Promise.reject(error)
+    }
+    const fail = (error: unknown): never => {
+      if (this.#listeners.length > 0) {
+        this.#emit({ type: 'load-error', key, error, durationMs: performance.now() - start })
+      }
+      throw error
+    }
+    flight.promise = result.then(
+      (value) => {
+        const ms = performance.now() - start
+        this.#settle(flight)
+        // Abandoned by every caller: a late value is not trusted to be wanted, nor stored.
+        if (controller.signal.aborted) return fail(controller.signal.reason)
+        this.updateProfiling(ms * 1e6)
+        if (flight.store) this.#store(key, value)
+        if (this.#listeners.length > 0) this.#emit({ type: 'load-success', key, durationMs: ms })
+        return value
+      },
+      (error: unknown) => {
+        this.#settle(flight)
+        return fail(error)
+      },
+    )
+    // Every waiter may have left (or none was ever there): the rejection must still count as handled.
+    flight.promise.catch(noop)
+    return flight
+  }
+
+  #settle(flight: Flight<K, V>): void {
+    this.#running--
+    if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key)
+  }
+
+  /** Stores a loaded value without counting a use: loading is not using. */
+  #store(key: K, value: V): void {
+    let i = this.#index.get(key)
+    if (i === undefined) i = this.#insert(key, value, 1)
+    else this.#values[i] = value
+    this.#stamp(i, this.#ttlMs)
+    if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
+  }
+
+  /** Serves a stale entry's refresh: one background load per key, its failure kept quiet. */
+  #revalidate(key: K, loader: Loader<V>): void {
+    if (this.#listeners.length > 0) this.#emit({ type: 'stale', key })
+    if (this.#flights.has(key)) return
+    // The cache itself waits for a refresh, so that joiners who abort never cancel it.
+    this.#load(key, loader).waiters++
+  }
+
+  #wait(flight: Flight<K, V>, signal: AbortSignal): Promise<V> {
+    return new Promise<V>((resolve, reject) => {
+      const leave = () => {
+        reject(signal.reason)
+        if (--flight.waiters === 0) {
+          flight.store = false
+          if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key)
+          flight.controller.abort(signal.reason)
+        }
+      }
+      signal.addEventListener('abort', leave, { once: true })
+      flight.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', leave)
+          resolve(value)
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave)
+          reject(error)
+        },
+      )
+    })
+  }
+}

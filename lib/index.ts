@@ -1,0 +1,19 @@
+export type { EntryRecord, EntrySnapshot, Loader, LoadOptions } from './cache.js'
+export { AsyncCache } from './cache.js'
+export type {
+  CacheEvent,
+  CacheEventInit,
+  CacheEventMap,
+  CacheEventType,
+  CacheListener,
+  EvictReason,
+} from './events.js'
+export type { HashKey } from './keys.js'
+export { HashableWrapper, hasIdentity, isIterable, isMapping, makeHashable } from './keys.js'
+export type { AsyncCacheOptions, SetOptions } from './options.js'
+export type { PolicyName } from './policy.js'
+export { listCaches, onCachesChange, unregisterCache } from './registry.js'
+export type { CacheStats, FormattedStats } from './stats.js'
+export { formatStats } from './stats.js'
+export type { AsyncCacheDecorator, AsyncCacheWrapperOptions, CachedFunction } from './wrap.js'
+export { asyncCache, cacheOf } from './wrap.js'

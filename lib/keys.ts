@@ -1,0 +1,236 @@
+/**
+ * A cache key made from arbitrary arguments: a primitive, so that a `Map` compares it by value.
+ * Atoms (numbers, booleans, bigints, null, undefined, and strings) are their own key; anything
+ * else becomes a string that starts with a control character no atom key starts with.
+ */
+export type HashKey = string | number | bigint | boolean | null | undefined
+
+/** Starts the key of a value encoded by content alone. */
+const CONTENT = '\u0000'
+/** Starts the key of a value with an identity part (an object or symbol known only by identity). */
+const IDENTITY = '\u0001'
+
+/** Encoding state: the objects on the current path (for cycles) and whether identity was used. */
+interface Walk {
+  path: object[]
+  identity: boolean
+}
+
+/**
+ * Turns any value into a stable {@link HashKey}, the TypeScript counterpart of the Python
+ * original's `make_hashable`, without its collisions:
+ * - type-tagged: `1` and `'1'`, `[1, 2]` and `new Set([1, 2])` are different keys;
+ * - plain objects, Maps and Sets are order-independent; arrays and other re-iterable
+ *   collections are ordered; strings, Dates (by time), URLs (by href) and bytes are atomic;
+ * - anything else (class instances, functions, unregistered symbols, one-shot iterators
+ *   such as generators, which are never consumed) is keyed by identity through
+ *   {@link HashableWrapper}: equal only to itself, never to a later object at a reused address.
+ *
+ * Keys with an identity part are recognised by {@link hasIdentity}. Cyclic input throws a
+ * `TypeError`.
+ */
+export function makeHashable(value: unknown): HashKey {
+  return isAtom(value) ? value : encodeRoot(value, '')
+}
+
+/**
+ * The key of an argument list, as the `asyncCache` wrapper uses it: one atom argument is its
+ * own key (no allocation on the hot path); any other list is encoded, in a form that never
+ * equals the key of a single array argument.
+ */
+export function argsKey(args: ArrayLike<unknown>): HashKey {
+  if (args.length === 1 && isAtom(args[0])) return args[0]
+  return encodeRoot(args, '(')
+}
+
+/** Whether a key holds an identity part, which does not survive a reload (persistence skips it). */
+export function hasIdentity(key: unknown): boolean {
+  return typeof key === 'string' && key.charCodeAt(0) === 1
+}
+
+/**
+ * Whether `value` can be iterated as a collection: strings, bytes (typed arrays, DataViews),
+ * `null` and `undefined` are not, like `str` and `bytes` in the Python original.
+ */
+export function isIterable(value: unknown): value is Iterable<unknown> {
+  return (
+    value != null &&
+    typeof value === 'object' &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof String)
+  )
+}
+
+/** Whether `value` is a mapping: a `Map` or a plain object (not an array, not a class instance). */
+export function isMapping(
+  value: unknown,
+): value is Map<unknown, unknown> | Record<string, unknown> {
+  return value instanceof Map || isPlainObject(value)
+}
+
+let lastId = 0
+const ids = new WeakMap<WeakKey, number>()
+// Only newer engines accept symbols as weak keys; elsewhere unregistered symbols are held.
+const symbolIds = new Map<symbol, number>()
+
+function identityOf(value: object | symbol): number {
+  const table = (typeof value === 'symbol' ? symbolIds : ids) as Map<object | symbol, number>
+  let id = table.get(value)
+  if (id === undefined) {
+    id = ++lastId
+    table.set(value, id)
+  }
+  return id
+}
+
+/**
+ * Stands for an object that can only be compared by identity. Its `id` is unique for the
+ * lifetime of the page and never reused, unlike the Python original's `id()`, and equality is
+ * identity of the wrapped value, consistent with its hash (`id`).
+ */
+export class HashableWrapper<T extends object | symbol = object | symbol> {
+  /** A number unique to `value` for as long as the page lives. */
+  readonly id: number
+
+  constructor(readonly value: T) {
+    this.id = identityOf(value)
+  }
+
+  /** True when `other` wraps the very same value. */
+  equals(other: unknown): boolean {
+    return other instanceof HashableWrapper && other.value === this.value
+  }
+
+  /** The identity part of a key, as {@link makeHashable} writes it. */
+  toString(): string {
+    return `#${this.id}`
+  }
+}
+
+function isAtom(value: unknown): value is HashKey {
+  switch (typeof value) {
+    case 'string':
+      // The two control characters that start encoded keys would make a string look like one.
+      return !(value.charCodeAt(0) <= 1)
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
+      return true
+    default:
+      return value === null
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function encodeRoot(value: unknown, tag: string): string {
+  const walk: Walk = { path: [], identity: false }
+  const body =
+    tag === '(' ? `(${encodeList(value as ArrayLike<unknown>, walk)})` : encode(value, walk)
+  return (walk.identity ? IDENTITY : CONTENT) + body
+}
+
+function encodeList(items: ArrayLike<unknown> | Iterable<unknown>, walk: Walk): string {
+  const parts: string[] = []
+  for (const item of Array.from(items)) parts.push(encode(item, walk))
+  return parts.join(',')
+}
+
+function encodeSorted(parts: string[]): string {
+  return parts.sort().join(',')
+}
+
+function encodeIdentity(value: object | symbol, walk: Walk): string {
+  walk.identity = true
+  return `#${identityOf(value)}`
+}
+
+/**
+ * The key of a call made on `instance`: its identity joined to the arguments' key, so that two
+ * instances never share an entry (the original's `id(self)` could be reused after collection).
+ */
+export function methodKey(instance: object, key: HashKey): string {
+  const args = typeof key === 'string' && !isAtom(key) ? key : encodeAtom(key)
+  return `${IDENTITY}#${identityOf(instance)}|${args}`
+}
+
+function encodeAtom(value: HashKey): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value)
+    case 'number':
+      return Object.is(value, -0) ? '0' : String(value)
+    case 'bigint':
+      return `${value}n`
+    default:
+      return String(value)
+  }
+}
+
+function encode(value: unknown, walk: Walk): string {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return encodeAtom(value)
+    case 'symbol': {
+      const name = Symbol.keyFor(value)
+      return name === undefined
+        ? encodeIdentity(value, walk)
+        : `Symbol.for(${JSON.stringify(name)})`
+    }
+    case 'function':
+      return encodeIdentity(value, walk)
+  }
+  if (value === null) return 'null'
+  const object = value as object
+  if (walk.path.includes(object)) {
+    throw new TypeError('makeHashable: the value is cyclic (it contains itself); pass a key option')
+  }
+  walk.path.push(object)
+  const body = encodeObject(object, walk)
+  walk.path.pop()
+  return body
+}
+
+function encodeObject(value: object, walk: Walk): string {
+  if (Array.isArray(value)) return `[${encodeList(value, walk)}]`
+  if (isPlainObject(value)) {
+    const parts: string[] = []
+    for (const k of Object.keys(value)) parts.push(`${JSON.stringify(k)}:${encode(value[k], walk)}`)
+    return `{${encodeSorted(parts)}}`
+  }
+  if (value instanceof Map) {
+    const parts: string[] = []
+    for (const [k, v] of value) parts.push(`${encode(k, walk)}=>${encode(v, walk)}`)
+    return `Map{${encodeSorted(parts)}}`
+  }
+  if (value instanceof Set) {
+    const parts: string[] = []
+    for (const item of value) parts.push(encode(item, walk))
+    return `Set{${encodeSorted(parts)}}`
+  }
+  if (value instanceof Date) return `Date(${value.getTime()})`
+  if (typeof URL === 'function' && value instanceof URL) return `URL(${JSON.stringify(value.href)})`
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    const view = value instanceof ArrayBuffer ? value : value.buffer
+    const bytes = new Uint8Array(view, (value as ArrayBufferView).byteOffset ?? 0, value.byteLength)
+    let hex = ''
+    for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16)
+    return `${value.constructor.name}(${hex})`
+  }
+  const iterate = (value as Partial<Iterable<unknown>>)[Symbol.iterator]
+  // An iterator that is its own iterable (a generator) is one-shot: reading it would consume it.
+  if (typeof iterate === 'function' && iterate.call(value) !== value) {
+    return `${value.constructor?.name ?? ''}[${encodeList(value as Iterable<unknown>, walk)}]`
+  }
+  return encodeIdentity(value, walk)
+}

@@ -1,0 +1,137 @@
+import { AsyncCache } from './cache.js'
+import { argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
+import type { AsyncCacheOptions } from './options.js'
+
+// biome-ignore lint/suspicious/noExplicitAny: the wrapper accepts any function signature.
+type AnyFunction = (...args: any[]) => unknown
+
+/** Options of {@link asyncCache}: the cache's options, with `maxsize` optional. */
+export interface AsyncCacheWrapperOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
+  /** Most results held at once. Default 128. */
+  maxsize?: number
+  /**
+   * Computes the key from the arguments instead of {@link makeHashable}; its result is made
+   * hashable in turn. The instance is still added for method calls.
+   */
+  key?: (...args: never[]) => unknown
+}
+
+/** A function wrapped by {@link asyncCache}: same parameters and `this`, the result awaited and cached. */
+export type CachedFunction<F extends AnyFunction> = ((
+  this: ThisParameterType<F>,
+  ...args: Parameters<F>
+) => Promise<Awaited<ReturnType<F>>>) & {
+  /** The cache behind the function (the original's `cache_instance`). */
+  readonly cacheInstance: AsyncCache<HashKey, Awaited<ReturnType<F>>>
+  /**
+   * Drops the entry for these arguments; true if there was one. For a method, call it on the
+   * instance: `cacheOf(Service.prototype.get).cacheInstance` or `fn.invalidate.call(service, ...args)`.
+   */
+  invalidate(this: unknown, ...args: Parameters<F>): boolean
+}
+
+/** What `asyncCache(options)` returns: a wrapper for functions, usable as either kind of method decorator. */
+export interface AsyncCacheDecorator {
+  /** Wraps `fn`: `asyncCache(options)(fn)`. */
+  <F extends AnyFunction>(fn: F): CachedFunction<F>
+  /** A TC39 standard method decorator (TypeScript 5+). */
+  <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): CachedFunction<F>
+  /** A legacy (`experimentalDecorators`) method decorator. */
+  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor
+}
+
+const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
+
+// The loader every wrapper passes to getOrLoad, which calls it synchronously if at all: the
+// call's `this` and arguments wait here meanwhile, so a hit allocates no closure.
+let pendingFn: AnyFunction
+let pendingThis: unknown
+let pendingArgs: unknown[]
+const runPending = () => pendingFn.apply(pendingThis, pendingArgs)
+
+/**
+ * Caches the results of an async function, the TypeScript counterpart of the original's
+ * `@async_cache`: one {@link AsyncCache} per decorated function, single-flight loading, keys
+ * from all arguments through {@link makeHashable} and, for method calls, from the instance
+ * too, so that two instances never share an entry.
+ *
+ * @example
+ * ```ts
+ * const fetchUser = asyncCache({ maxsize: 256, policy: 'LRU', ttl: 60 })(
+ *   async (id: number) => (await fetch(`/api/users/${id}`)).json(),
+ * )
+ * ```
+ */
+export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDecorator {
+  const { key: customKey, ...cacheOptions } = options
+  if (customKey !== undefined && typeof customKey !== 'function') {
+    throw new TypeError(
+      `asyncCache: key must be a function of the arguments, got ${typeof customKey}`,
+    )
+  }
+
+  function wrap<F extends AnyFunction>(fn: F, name: string | undefined): CachedFunction<F> {
+    type R = Awaited<ReturnType<F>>
+    const cache = new AsyncCache<HashKey, R>({ maxsize: 128, name, ...cacheOptions })
+    const keyOf = (self: unknown, args: unknown[]): HashKey => {
+      const key =
+        customKey === undefined
+          ? argsKey(args)
+          : makeHashable(customKey.apply(self, args as never[]))
+      return (typeof self === 'object' && self !== null) ||
+        (typeof self === 'function' && self !== cached)
+        ? methodKey(self as object, key)
+        : key
+    }
+    function cached(this: unknown, ...args: unknown[]): Promise<R> {
+      pendingFn = fn
+      pendingThis = this
+      pendingArgs = args
+      return cache.getOrLoad(keyOf(this, args), runPending as () => Promise<R>)
+    }
+    Object.defineProperty(cached, 'name', { value: fn.name })
+    Object.defineProperty(cached, 'cacheInstance', { value: cache })
+    Object.defineProperty(cached, 'invalidate', {
+      value(this: unknown, ...args: unknown[]) {
+        return cache.delete(keyOf(this, args))
+      },
+    })
+    caches.set(cached, cache as AsyncCache<HashKey, unknown>)
+    return cached as unknown as CachedFunction<F>
+  }
+
+  return function decorate(
+    fn: AnyFunction | object,
+    context?: ClassMethodDecoratorContext | string | symbol,
+    descriptor?: PropertyDescriptor,
+  ) {
+    if (descriptor !== undefined && typeof descriptor.value === 'function') {
+      descriptor.value = wrap(descriptor.value, String(context))
+      return descriptor
+    }
+    if (typeof fn !== 'function') {
+      throw new TypeError(
+        `asyncCache(...) wraps a function or decorates a method, got ${typeof fn}`,
+      )
+    }
+    if (typeof context === 'object' && context.kind !== 'method') {
+      throw new TypeError(`@asyncCache decorates methods, not a ${String(context.kind)}`)
+    }
+    return wrap(
+      fn as AnyFunction,
+      typeof context === 'object' ? String(context.name) : fn.name || undefined,
+    )
+  } as AsyncCacheDecorator
+}
+
+/**
+ * The cache behind a function wrapped or a method decorated by {@link asyncCache}, typed; a
+ * decorator cannot change a method's type, so `instance.method.cacheInstance` does not type-check.
+ */
+export function cacheOf<V = unknown>(fn: AnyFunction): AsyncCache<HashKey, V> {
+  const cache = caches.get(fn)
+  if (cache === undefined) {
+    throw new TypeError(`cacheOf: ${fn?.name || 'this function'} was not wrapped by asyncCache()`)
+  }
+  return cache as AsyncCache<HashKey, V>
+}
