@@ -1,0 +1,55 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { format } from 'node:util'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+
+/**
+ * Runs every ```ts block of the README as a module, as written, and checks each
+ * `console.log(...) // expected` line against what it printed (lines whose comment elides
+ * with `...` are only run).
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+const readme = readFileSync(join(root, 'README.md'), 'utf8')
+const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1])
+// Git-ignored, and matched by the decorator transform in vite.config.ts.
+const dir = join(root, 'test-output/readme-examples')
+
+beforeEach(() => {
+  // The examples fetch from an app's API; here a tiny one answers with what was asked.
+  vi.stubGlobal('fetch', async (url: string) => {
+    const id = Number(String(url).split('/').pop())
+    return new Response(JSON.stringify({ id }), { headers: { 'content-type': 'application/json' } })
+  })
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+})
+
+test('the README has runnable examples', () => {
+  expect(blocks.length).toBeGreaterThanOrEqual(5)
+})
+
+test.each(blocks.map((code, i) => [i + 1, code] as const))(
+  'README example %i runs as written',
+  async (n, code) => {
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `example-${n}.ts`)
+    writeFileSync(file, code)
+    const printed: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(format(...args))
+    })
+    await import(/* @vite-ignore */ pathToFileURL(file).href)
+    // Every console.log line says what it prints, so a reader knows without running it.
+    const expected = [...code.matchAll(/console\.log\(.*$/gm)].map(
+      (m) => m[0].split(') // ')[1] ?? '',
+    )
+    expect(printed).toHaveLength(expected.length)
+    printed.forEach((line, i) => {
+      if (!expected[i].includes('...')) expect(line).toBe(expected[i])
+    })
+  },
+)
