@@ -15,155 +15,155 @@ const NIL = 0xffffffff
  */
 export class LFU implements Policy {
   // Per slot: its bucket and its neighbours inside that bucket.
-  private bucket: Uint32Array
-  private next: Uint32Array
-  private prev: Uint32Array
+  #bucket: Uint32Array
+  #next: Uint32Array
+  #prev: Uint32Array
   // Per bucket: frequency (a float: counts may pass 2^32), neighbours, and its slot list.
-  private freq: Float64Array
-  private bNext: Uint32Array
-  private bPrev: Uint32Array
-  private bHead: Uint32Array
-  private bTail: Uint32Array
-  private first = NIL
-  private last = NIL
+  #freq: Float64Array
+  #bNext: Uint32Array
+  #bPrev: Uint32Array
+  #bHead: Uint32Array
+  #bTail: Uint32Array
+  #first = NIL
+  #last = NIL
   // Bucket allocation: a high-water mark plus a stack of freed buckets.
-  private bUsed = 0
-  private bFree: Uint32Array
-  private bFreeTop = 0
+  #bUsed = 0
+  #bFree: Uint32Array
+  #bFreeTop = 0
 
   constructor(capacity: number) {
-    this.bucket = new Uint32Array(capacity)
-    this.next = new Uint32Array(capacity)
-    this.prev = new Uint32Array(capacity)
-    this.freq = new Float64Array(capacity)
-    this.bNext = new Uint32Array(capacity)
-    this.bPrev = new Uint32Array(capacity)
-    this.bHead = new Uint32Array(capacity)
-    this.bTail = new Uint32Array(capacity)
-    this.bFree = new Uint32Array(capacity)
+    this.#bucket = new Uint32Array(capacity)
+    this.#next = new Uint32Array(capacity)
+    this.#prev = new Uint32Array(capacity)
+    this.#freq = new Float64Array(capacity)
+    this.#bNext = new Uint32Array(capacity)
+    this.#bPrev = new Uint32Array(capacity)
+    this.#bHead = new Uint32Array(capacity)
+    this.#bTail = new Uint32Array(capacity)
+    this.#bFree = new Uint32Array(capacity)
   }
 
   add(i: number, frequency: number): void {
     // New entries (frequency 1) land at the front; restored ones arrive coldest first and so
     // land at the back: either way the search stops at once.
-    let b = this.first
-    if (b === NIL || frequency <= this.freq[b]) {
-      if (b === NIL || this.freq[b] !== frequency) b = this.newBucket(frequency, NIL, b)
+    let b = this.#first
+    if (b === NIL || frequency <= this.#freq[b]) {
+      if (b === NIL || this.#freq[b] !== frequency) b = this.#newBucket(frequency, NIL, b)
     } else {
-      b = this.last
-      while (this.freq[b] > frequency) b = this.bPrev[b]
-      if (this.freq[b] !== frequency) b = this.newBucket(frequency, b, this.bNext[b])
+      b = this.#last
+      while (this.#freq[b] > frequency) b = this.#bPrev[b]
+      if (this.#freq[b] !== frequency) b = this.#newBucket(frequency, b, this.#bNext[b])
     }
-    this.append(i, b)
+    this.#append(i, b)
   }
 
   touch(i: number): void {
-    const b = this.bucket[i]
-    const f = this.freq[b] + 1
-    const n = this.bNext[b]
-    if (n !== NIL && this.freq[n] === f) {
-      this.detach(i, b)
-      this.append(i, n)
-    } else if (this.bHead[b] === i && this.bTail[b] === i) {
+    const b = this.#bucket[i]
+    const f = this.#freq[b] + 1
+    const n = this.#bNext[b]
+    if (n !== NIL && this.#freq[n] === f) {
+      this.#detach(i, b)
+      this.#append(i, n)
+    } else if (this.#bHead[b] === i && this.#bTail[b] === i) {
       // Alone in its bucket and the next frequency is free: promote the bucket itself.
-      this.freq[b] = f
+      this.#freq[b] = f
     } else {
-      const c = this.newBucket(f, b, n)
-      this.detach(i, b)
-      this.append(i, c)
+      const c = this.#newBucket(f, b, n)
+      this.#detach(i, b)
+      this.#append(i, c)
     }
   }
 
   remove(i: number): void {
-    this.detach(i, this.bucket[i])
+    this.#detach(i, this.#bucket[i])
   }
 
   coldest(): number {
-    return this.first === NIL ? -1 : this.bHead[this.first]
+    return this.#first === NIL ? -1 : this.#bHead[this.#first]
   }
 
   hotter(i: number): number {
-    const n = this.next[i]
+    const n = this.#next[i]
     if (n !== NIL) return n
-    const b = this.bNext[this.bucket[i]]
-    return b === NIL ? -1 : this.bHead[b]
+    const b = this.#bNext[this.#bucket[i]]
+    return b === NIL ? -1 : this.#bHead[b]
   }
 
   hottest(): number {
-    return this.last === NIL ? -1 : this.bTail[this.last]
+    return this.#last === NIL ? -1 : this.#bTail[this.#last]
   }
 
   colder(i: number): number {
-    const p = this.prev[i]
+    const p = this.#prev[i]
     if (p !== NIL) return p
-    const b = this.bPrev[this.bucket[i]]
-    return b === NIL ? -1 : this.bTail[b]
+    const b = this.#bPrev[this.#bucket[i]]
+    return b === NIL ? -1 : this.#bTail[b]
   }
 
   frequency(i: number): number {
-    return this.freq[this.bucket[i]]
+    return this.#freq[this.#bucket[i]]
   }
 
   grow(capacity: number): void {
-    this.bucket = grown(this.bucket, capacity)
-    this.next = grown(this.next, capacity)
-    this.prev = grown(this.prev, capacity)
-    this.freq = grown(this.freq, capacity)
-    this.bNext = grown(this.bNext, capacity)
-    this.bPrev = grown(this.bPrev, capacity)
-    this.bHead = grown(this.bHead, capacity)
-    this.bTail = grown(this.bTail, capacity)
-    this.bFree = grown(this.bFree, capacity)
+    this.#bucket = grown(this.#bucket, capacity)
+    this.#next = grown(this.#next, capacity)
+    this.#prev = grown(this.#prev, capacity)
+    this.#freq = grown(this.#freq, capacity)
+    this.#bNext = grown(this.#bNext, capacity)
+    this.#bPrev = grown(this.#bPrev, capacity)
+    this.#bHead = grown(this.#bHead, capacity)
+    this.#bTail = grown(this.#bTail, capacity)
+    this.#bFree = grown(this.#bFree, capacity)
   }
 
   clear(): void {
-    this.first = this.last = NIL
-    this.bUsed = this.bFreeTop = 0
+    this.#first = this.#last = NIL
+    this.#bUsed = this.#bFreeTop = 0
   }
 
   /** Puts slot `i` at the most recent end of bucket `b`. */
-  private append(i: number, b: number): void {
-    const t = this.bTail[b]
-    this.bucket[i] = b
-    this.prev[i] = t
-    this.next[i] = NIL
-    if (t === NIL) this.bHead[b] = i
-    else this.next[t] = i
-    this.bTail[b] = i
+  #append(i: number, b: number): void {
+    const t = this.#bTail[b]
+    this.#bucket[i] = b
+    this.#prev[i] = t
+    this.#next[i] = NIL
+    if (t === NIL) this.#bHead[b] = i
+    else this.#next[t] = i
+    this.#bTail[b] = i
   }
 
   /** Takes slot `i` out of bucket `b`, dropping the bucket once it is empty. */
-  private detach(i: number, b: number): void {
-    const p = this.prev[i]
-    const n = this.next[i]
-    if (p === NIL) this.bHead[b] = n
-    else this.next[p] = n
-    if (n === NIL) this.bTail[b] = p
-    else this.prev[n] = p
-    if (this.bHead[b] === NIL) this.dropBucket(b)
+  #detach(i: number, b: number): void {
+    const p = this.#prev[i]
+    const n = this.#next[i]
+    if (p === NIL) this.#bHead[b] = n
+    else this.#next[p] = n
+    if (n === NIL) this.#bTail[b] = p
+    else this.#prev[n] = p
+    if (this.#bHead[b] === NIL) this.#dropBucket(b)
   }
 
   /** A new, empty bucket of frequency `f` linked between buckets `p` and `n`. */
-  private newBucket(f: number, p: number, n: number): number {
-    const b = this.bFreeTop > 0 ? this.bFree[--this.bFreeTop] : this.bUsed++
-    this.freq[b] = f
-    this.bHead[b] = this.bTail[b] = NIL
-    this.bPrev[b] = p
-    this.bNext[b] = n
-    if (p === NIL) this.first = b
-    else this.bNext[p] = b
-    if (n === NIL) this.last = b
-    else this.bPrev[n] = b
+  #newBucket(f: number, p: number, n: number): number {
+    const b = this.#bFreeTop > 0 ? this.#bFree[--this.#bFreeTop] : this.#bUsed++
+    this.#freq[b] = f
+    this.#bHead[b] = this.#bTail[b] = NIL
+    this.#bPrev[b] = p
+    this.#bNext[b] = n
+    if (p === NIL) this.#first = b
+    else this.#bNext[p] = b
+    if (n === NIL) this.#last = b
+    else this.#bPrev[n] = b
     return b
   }
 
-  private dropBucket(b: number): void {
-    const p = this.bPrev[b]
-    const n = this.bNext[b]
-    if (p === NIL) this.first = n
-    else this.bNext[p] = n
-    if (n === NIL) this.last = p
-    else this.bPrev[n] = p
-    this.bFree[this.bFreeTop++] = b
+  #dropBucket(b: number): void {
+    const p = this.#bPrev[b]
+    const n = this.#bNext[b]
+    if (p === NIL) this.#first = n
+    else this.#bNext[p] = n
+    if (n === NIL) this.#last = p
+    else this.#bPrev[n] = p
+    this.#bFree[this.#bFreeTop++] = b
   }
 }

@@ -8,45 +8,45 @@ const NIL = 0xffffffff
  * coldest at `head`, hottest at `tail`.
  */
 export class LRU implements Policy {
-  private next: Uint32Array
-  private prev: Uint32Array
-  private head = NIL
-  private tail = NIL
+  #next: Uint32Array
+  #prev: Uint32Array
+  #head = NIL
+  #tail = NIL
 
   constructor(capacity: number) {
-    this.next = new Uint32Array(capacity)
-    this.prev = new Uint32Array(capacity)
+    this.#next = new Uint32Array(capacity)
+    this.#prev = new Uint32Array(capacity)
   }
 
   add(i: number): void {
-    this.link(i)
+    this.#link(i)
   }
 
   touch(i: number): void {
-    if (i === this.tail) return
-    this.unlink(i)
-    this.link(i)
+    if (i === this.#tail) return
+    this.#unlink(i)
+    this.#link(i)
   }
 
   remove(i: number): void {
-    this.unlink(i)
+    this.#unlink(i)
   }
 
   coldest(): number {
-    return this.head === NIL ? -1 : this.head
+    return this.#head === NIL ? -1 : this.#head
   }
 
   hotter(i: number): number {
-    const n = this.next[i]
+    const n = this.#next[i]
     return n === NIL ? -1 : n
   }
 
   hottest(): number {
-    return this.tail === NIL ? -1 : this.tail
+    return this.#tail === NIL ? -1 : this.#tail
   }
 
   colder(i: number): number {
-    const p = this.prev[i]
+    const p = this.#prev[i]
     return p === NIL ? -1 : p
   }
 
@@ -55,28 +55,28 @@ export class LRU implements Policy {
   }
 
   grow(capacity: number): void {
-    this.next = grown(this.next, capacity)
-    this.prev = grown(this.prev, capacity)
+    this.#next = grown(this.#next, capacity)
+    this.#prev = grown(this.#prev, capacity)
   }
 
   clear(): void {
-    this.head = this.tail = NIL
+    this.#head = this.#tail = NIL
   }
 
-  private link(i: number): void {
-    this.prev[i] = this.tail
-    this.next[i] = NIL
-    if (this.tail === NIL) this.head = i
-    else this.next[this.tail] = i
-    this.tail = i
+  #link(i: number): void {
+    this.#prev[i] = this.#tail
+    this.#next[i] = NIL
+    if (this.#tail === NIL) this.#head = i
+    else this.#next[this.#tail] = i
+    this.#tail = i
   }
 
-  private unlink(i: number): void {
-    const p = this.prev[i]
-    const n = this.next[i]
-    if (p === NIL) this.head = n
-    else this.next[p] = n
-    if (n === NIL) this.tail = p
-    else this.prev[n] = p
+  #unlink(i: number): void {
+    const p = this.#prev[i]
+    const n = this.#next[i]
+    if (p === NIL) this.#head = n
+    else this.#next[p] = n
+    if (n === NIL) this.#tail = p
+    else this.#prev[n] = p
   }
 }
