@@ -1,0 +1,195 @@
+import type { AsyncCache, Loader } from '../cache.js'
+import { HttpError } from './http-error.js'
+import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
+import { NotStoredError } from './not-stored.js'
+import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
+import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
+import { decideStore } from './store-decision.js'
+
+/** What {@link cachedFetch} returns: fetch with a cache in front, and a few helpers. */
+export interface CachedFetch {
+  /** Fetch's signature and contract: resolves with a Response of its own, body unread. */
+  (input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /**
+   * Fetches through the cache and parses the body as JSON, typed `T` (unchecked). A status
+   * outside 2xx rejects with an {@link HttpError} holding the response.
+   */
+  json<T = unknown>(input: RequestInfo | URL, init?: RequestInit): Promise<T>
+  /**
+   * Drops the cached GET and HEAD responses of a URL (relative URLs resolve as in fetch), with
+   * every `vary` variant, and keeps loads in flight for it from being stored. True if an entry
+   * was removed.
+   */
+  invalidate(url: string | URL): boolean
+  /** The cache behind it, keyed as `requestKey` says: a GET by its absolute URL. */
+  readonly cacheInstance: AsyncCache<string, ResponseSnapshot>
+}
+
+/** Methods that change nothing on the server (RFC 9110 section 9.2.1): they invalidate nothing. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+const noop = () => {}
+
+/** Hands every caller of a flight whose response was not stored a clone of that response. */
+const unwrapNotStored = (error: unknown): Response => {
+  if (error instanceof NotStoredError) return error.response()
+  throw error
+}
+
+/**
+ * Fetch with a private HTTP cache in front, built on {@link AsyncCache.getOrLoad}.
+ *
+ * - GET and HEAD requests are keyed by method, absolute URL and the `vary` headers, and loaded
+ *   once however many callers ask at once (single-flight); each caller gets its own Response,
+ *   replayed from a stored snapshot (see `replay`), its body readable.
+ * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
+ *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others still reach
+ *   every waiting caller (see {@link NotStoredError}) and the next call fetches again.
+ * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
+ *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
+ *   HEAD entries (RFC 9111 section 4.4).
+ * - A request's `cache: 'no-store'` bypasses the cache; `'reload'` and `'no-cache'` skip the
+ *   lookup, fetch, and store the response if it may be stored (a failure keeps the old entry).
+ * - The cache's `staleWhileRevalidate` serves an expired entry at once and refreshes it once
+ *   in the background; a failed refresh keeps the entry and emits `load-error`.
+ * - `init.signal` rejects only its caller, with `signal.reason`; the shared request is aborted
+ *   once every caller waiting on it has aborted.
+ * - Loads appear on the cache's event stream (`load-start`, `load-success`, `load-error`)
+ *   keyed by URL, so the devtools show them.
+ *
+ * @example
+ * ```ts
+ * const api = cachedFetch({ maxsize: 500, policy: 'LRU', ttl: 30, name: 'api' })
+ * const res = await api('/api/users/42')   // from the network
+ * const again = await api('/api/users/42') // from the cache: a new Response, body readable
+ * const user = await api.json<User>('/api/users/42')
+ * ```
+ */
+export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
+  const { cache, fetch, vary, rules } = resolveOptions(options)
+  const send: FetchFunction = (input, init) => (fetch ?? globalThis.fetch)(input, init)
+  /**
+   * Keys of this function's loads in flight, by load; kept with `vary` only, where
+   * {@link invalidate} cannot name every key of a URL and must find those not stored yet.
+   */
+  const loading = vary.length > 0 ? new Map<Promise<ResponseSnapshot>, string>() : undefined
+
+  /** Fetches a response and snapshots it, or rejects with a NotStoredError holding it. */
+  async function fetchStorable(
+    url: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ) {
+    const response = await send(input, init)
+    const decision = decideStore(response, rules)
+    if (!decision.store) throw new NotStoredError(url, decision.reason, response)
+    return { snapshot: await snapshotOf(response), ttl: decision.ttl }
+  }
+
+  function loaderFor(
+    key: string,
+    url: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ): Loader<ResponseSnapshot> {
+    return (signal) => {
+      let ttl: number | undefined
+      const loaded = fetchStorable(url, input, { ...init, signal }).then((result) => {
+        ttl = result.ttl
+        return result.snapshot
+      })
+      // getOrLoad stores `loaded`'s value with the cache's default TTL, in a reaction it attaches
+      // as soon as this loader returns. Attached a microtask later, this one runs after that store
+      // and gives the entry the response's own TTL, unless a set, delete or clear of the key won
+      // over the load meanwhile (then the entry is not this snapshot).
+      queueMicrotask(() => {
+        loaded.then((snapshot) => {
+          if (ttl !== undefined && ttl !== cache.ttl && cache.peek(key) === snapshot) {
+            cache.set(key, snapshot, { ttl })
+          }
+        }, noop)
+      })
+      if (loading !== undefined) {
+        loading.set(loaded, key)
+        loaded.then(noop, noop).finally(() => loading.delete(loaded))
+      }
+      return loaded
+    }
+  }
+
+  /** A cache-skipping load that still stores its result and reports itself like getOrLoad's. */
+  async function reload(
+    key: string,
+    url: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ) {
+    const start = performance.now()
+    cache.publish({ type: 'load-start', key })
+    try {
+      const { snapshot, ttl } = await fetchStorable(url, input, init)
+      cache.set(key, snapshot, ttl === undefined ? undefined : { ttl })
+      cache.publish({ type: 'load-success', key, durationMs: performance.now() - start })
+      return replay(snapshot)
+    } catch (error) {
+      cache.publish({ type: 'load-error', key, error, durationMs: performance.now() - start })
+      return unwrapNotStored(error)
+    }
+  }
+
+  async function passThrough(
+    method: string,
+    url: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ) {
+    const response = await send(input, init)
+    // An opaque response (status 0) may have changed the resource too: a refetch costs less than stale data.
+    if (!SAFE_METHODS.has(method) && response.status < 400) invalidate(url)
+    return response
+  }
+
+  function invalidate(target: string | URL): boolean {
+    if (typeof target !== 'string' && !(target instanceof URL)) {
+      throw new TypeError(`invalidate: url must be a string or a URL, got ${String(target)}`)
+    }
+    const url = absoluteUrl(String(target))
+    let removed = cache.delete(requestKey('GET', url, undefined, []))
+    if (cache.delete(requestKey('HEAD', url, undefined, []))) removed = true
+    if (loading !== undefined) {
+      const keys = [...cache.inspect().map((entry) => entry.key), ...loading.values()]
+      for (const key of keys) if (isKeyOf(key, url) && cache.delete(key)) removed = true
+    }
+    return removed
+  }
+
+  function api(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    try {
+      const request = requestOf(input, init)
+      const { method, url, mode } = request
+      if (method !== 'GET' && method !== 'HEAD') return passThrough(method, url, input, init)
+      if (mode === 'no-store') return send(input, init)
+      const key = requestKey(method, url, vary.length > 0 ? request.headers() : undefined, vary)
+      if (mode === 'reload' || mode === 'no-cache') return reload(key, url, input, init)
+      const signal = request.signal
+      return cache
+        .getOrLoad(key, loaderFor(key, url, input, init), signal && { signal })
+        .then(replay, unwrapNotStored)
+    } catch (error) {
+      // fetch reports every failure, bad arguments included, through its promise.
+      return Promise.reject(error)
+    }
+  }
+
+  async function json<T>(input: RequestInfo | URL, init?: RequestInit): Promise<T> {
+    const response = await api(input, init)
+    if (!response.ok) throw new HttpError(response)
+    return (await response.json()) as T
+  }
+
+  return Object.defineProperties(api, {
+    json: { value: json },
+    invalidate: { value: invalidate },
+    cacheInstance: { value: cache },
+  }) as CachedFetch
+}

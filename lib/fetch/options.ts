@@ -1,0 +1,102 @@
+import { AsyncCache } from '../cache.js'
+import { type AsyncCacheOptions, checkType } from '../options.js'
+import type { ResponseSnapshot } from './snapshot.js'
+import type { StoreRules } from './store-decision.js'
+
+/** A function with fetch's signature: `globalThis.fetch`, or ky, ofetch's raw fetch, a test double. */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+
+/**
+ * How to build a {@link cachedFetch}: either the options of a new cache (all of
+ * `AsyncCacheOptions`, with `maxsize` optional) or an existing `cache`, plus the fetch layer's own.
+ */
+export interface CachedFetchOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
+  /** Most responses held at once. Default 128, as for `asyncCache`. */
+  maxsize?: number
+  /** An existing cache to use instead of a new one; then no cache option may be given. */
+  cache?: AsyncCache<string, ResponseSnapshot>
+  /** The fetch to call. Default: `globalThis.fetch`, looked up at each call (so it can be stubbed later). */
+  fetch?: FetchFunction
+  /**
+   * Request header names whose values are part of the key, such as `['accept-language']`:
+   * requests differing in them are cached apart. Case-insensitive.
+   */
+  vary?: readonly string[]
+  /**
+   * Whether a response may be stored. Default: `response.ok` (a 2xx status). It must not read
+   * the body (clone the response to peek). `Cache-Control: no-store` is never stored whatever
+   * it says, and an opaque response never can be.
+   */
+  cacheable?: (response: Response) => boolean
+  /**
+   * Whether the response's `Cache-Control` (`max-age`, `no-cache`), `Age`, `Expires` and
+   * `Vary: *` apply, as in a browser's private cache. Default true: `max-age` minus `Age`
+   * then sets the entry's TTL, above or below the cache's `ttl`, which applies to responses
+   * that state no lifetime. False: every stored response lives for the cache's `ttl`.
+   */
+  respectCacheControl?: boolean
+}
+
+/** The options, checked and with their defaults. */
+export interface ResolvedOptions {
+  cache: AsyncCache<string, ResponseSnapshot>
+  fetch: FetchFunction | undefined
+  vary: string[]
+  rules: StoreRules
+}
+
+const DEFAULT_MAXSIZE = 128
+const CACHE_OPTIONS = ['maxsize', 'policy', 'ttl', 'staleWhileRevalidate', 'name', 'now'] as const
+/** An HTTP field name (RFC 9110 section 5.1). */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+const isOk = (response: Response) => response.ok
+
+/** Checks `cachedFetch` options, throwing a TypeError that names the bad one, and applies defaults. */
+export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`cachedFetch options must be an object, got ${String(options)}`)
+  }
+  const {
+    cache: given,
+    fetch,
+    vary = [],
+    cacheable = isOk,
+    respectCacheControl = true,
+    ...cacheOptions
+  } = options
+  checkType('fetch', fetch, 'function')
+  checkType('cacheable', cacheable, 'function')
+  if (typeof respectCacheControl !== 'boolean') {
+    throw new TypeError(`respectCacheControl must be a boolean, got ${typeof respectCacheControl}`)
+  }
+  let cache: AsyncCache<string, ResponseSnapshot>
+  if (given === undefined) {
+    cache = new AsyncCache({ ...cacheOptions, maxsize: cacheOptions.maxsize ?? DEFAULT_MAXSIZE })
+  } else {
+    if (!(given instanceof AsyncCache)) {
+      throw new TypeError(`cache must be an AsyncCache, got ${String(given)}`)
+    }
+    const clash = CACHE_OPTIONS.filter((name) => cacheOptions[name] !== undefined)
+    if (clash.length > 0) {
+      throw new TypeError(
+        `cachedFetch takes either an existing cache or options for a new one, got cache and ${clash.join(', ')}`,
+      )
+    }
+    cache = given
+  }
+  return { cache, fetch, vary: checkVary(vary), rules: { cacheable, respectCacheControl } }
+}
+
+/** Lower-cased, sorted and deduplicated, so that the same names in any spelling give the same keys. */
+function checkVary(vary: unknown): string[] {
+  if (!Array.isArray(vary)) {
+    throw new TypeError(`vary must be an array of header names, got ${String(vary)}`)
+  }
+  for (const name of vary) {
+    if (typeof name !== 'string' || !FIELD_NAME.test(name)) {
+      throw new TypeError(`vary must hold HTTP header names, got ${JSON.stringify(name)}`)
+    }
+  }
+  return [...new Set(vary.map((name: string) => name.toLowerCase()))].sort()
+}

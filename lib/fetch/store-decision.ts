@@ -1,0 +1,55 @@
+import { freshSeconds, parseCacheControl } from './cache-control.js'
+import { isReplayable } from './snapshot.js'
+
+/** Which responses the fetch layer may store, as `cachedFetch` options set them. */
+export interface StoreRules {
+  /** Whether the status (and anything else about the response) allows storing it. */
+  cacheable: (response: Response) => boolean
+  /** Whether `max-age`, `Age`, `Expires`, `no-cache` and `Vary: *` apply. */
+  respectCacheControl: boolean
+}
+
+/**
+ * Store a response with a TTL in seconds (`undefined`: the cache's default), or do not, and why:
+ * the reason reaches the `load-error` event of a response delivered without being stored.
+ */
+export type StoreDecision =
+  | { store: true; ttl: number | undefined }
+  | { store: false; reason: string }
+
+/**
+ * Decides from the status and headers alone (the body is left unread) whether a private cache
+ * may store a response (RFC 9111 section 3), in this order:
+ * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
+ * 2. `Cache-Control: no-store` is never stored, even with `respectCacheControl: false`;
+ * 3. `rules.cacheable` must accept it (by default: a 2xx status);
+ * 4. with `respectCacheControl`: `no-cache` (it would need a revalidation this cache never
+ *    makes) and `Vary: *` are not stored, and the TTL is what remains of the response's
+ *    freshness ({@link freshSeconds}); a response already stale is not stored.
+ */
+export function decideStore(response: Response, rules: StoreRules): StoreDecision {
+  if (!isReplayable(response)) {
+    return {
+      store: false,
+      reason: `a '${response.type}' response with status ${response.status} cannot be replayed`,
+    }
+  }
+  const directives = parseCacheControl(response.headers.get('cache-control'))
+  if (directives.has('no-store')) return { store: false, reason: 'Cache-Control: no-store' }
+  if (!rules.cacheable(response)) {
+    return { store: false, reason: `cacheable() refused status ${response.status}` }
+  }
+  if (!rules.respectCacheControl) return { store: true, ttl: undefined }
+  if (directives.has('no-cache')) {
+    return { store: false, reason: 'Cache-Control: no-cache (this cache never revalidates)' }
+  }
+  const vary = response.headers.get('vary')?.split(',') ?? []
+  if (vary.some((name) => name.trim() === '*')) {
+    return { store: false, reason: 'Vary: *' }
+  }
+  const ttl = freshSeconds(response.headers, directives)
+  if (ttl !== undefined && ttl <= 0) {
+    return { store: false, reason: 'already stale (its max-age or Expires minus Age is not > 0)' }
+  }
+  return { store: true, ttl }
+}
