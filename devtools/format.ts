@@ -1,0 +1,74 @@
+/** The longest preview of a key or value the panel shows, in characters. */
+export const PREVIEW_LENGTH = 120
+
+/**
+ * A one-line, truncated text preview of any value, for rendering as text (never as HTML).
+ * Strings are quoted (control characters escaped), plain data is JSON, anything JSON cannot
+ * show (functions, symbols, bigints, cycles, class instances) falls back to a short tag, and no
+ * preview ever throws.
+ */
+export function preview(value: unknown, length = PREVIEW_LENGTH): string {
+  return truncate(describe(value), length)
+}
+
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value)
+    case 'undefined':
+      return 'undefined'
+    case 'bigint':
+      return `${value}n`
+    case 'symbol':
+      return value.toString()
+    case 'function':
+      return `ƒ ${value.name || 'anonymous'}()`
+    case 'object':
+      return value === null ? 'null' : describeObject(value)
+    default:
+      return String(value)
+  }
+}
+
+function describeObject(value: object): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`
+  if (value instanceof Map) return `Map(${value.size})`
+  if (value instanceof Set) return `Set(${value.size})`
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
+  try {
+    const json = JSON.stringify(value)
+    if (json !== undefined) return json
+  } catch {
+    // Cycles, bigints deep inside, throwing getters or toJSON: show the type instead.
+  }
+  return `[${value.constructor?.name ?? 'Object'}]`
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`
+}
+
+/** Milliseconds as a short human duration: `0.234 ms`, `850 ms`, `12.3 s`, `4 min 10 s`, `2 h 5 min`. */
+export function duration(ms: number): string {
+  const sign = ms < 0 ? '−' : ''
+  const abs = Math.abs(ms)
+  if (abs < 1000) return `${sign}${Number(abs.toPrecision(3))} ms`
+  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(1)} s`
+  if (abs < 3_600_000) {
+    return `${sign}${Math.floor(abs / 60_000)} min ${Math.floor((abs % 60_000) / 1000)} s`
+  }
+  return `${sign}${Math.floor(abs / 3_600_000)} h ${Math.floor((abs % 3_600_000) / 60_000)} min`
+}
+
+/** A time on a cache's clock (ms) as local `HH:MM:SS.mmm`. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+}
+
+/** An integer with thousands separators, the same in every locale: `12,345`. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US')
+}

@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type uPlot from 'uplot'
+import type { Series } from './recorder.js'
+
+const HEIGHT = 180
+/** Whole counts only on the y axis: events per second are integers. */
+const COUNT_INCREMENTS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6,
+]
+
+/** Props of {@link Graph}. */
+export interface GraphProps {
+  series: Series
+  /** Receives the chart once it exists (see `DevtoolsOptions.onChart`). */
+  onChart?: ((chart: uPlot) => void) | undefined
+}
+
+/** The chart's data in uPlot's column form: x (seconds relative to now), then one column per series. */
+export function chartData(series: Series): uPlot.AlignedData {
+  return [series.offsets, series.hits, series.misses, series.evictions]
+}
+
+function chartOptions(container: HTMLElement): uPlot.Options {
+  // Canvas text cannot read CSS variables: take the theme's colours once, from the container.
+  const style = getComputedStyle(container)
+  const axis = (label: string, values?: uPlot.Axis['values']): uPlot.Axis => ({
+    label,
+    stroke: style.color,
+    grid: { stroke: style.borderTopColor, width: 1 },
+    ticks: { stroke: style.borderTopColor, width: 1 },
+    ...(values === undefined ? {} : { values }),
+  })
+  const line = (label: string, stroke: string): uPlot.Series => ({
+    label,
+    stroke,
+    width: 2,
+    points: { show: false },
+  })
+  return {
+    width: container.clientWidth || 400,
+    height: HEIGHT,
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    axes: [
+      axis('seconds ago', (_u, splits) => splits.map((s) => (s === 0 ? 'now' : `${s} s`))),
+      { ...axis('per second'), incrs: COUNT_INCREMENTS },
+    ],
+    series: [
+      { label: 'second' },
+      line('Hits', '#16a34a'),
+      line('Misses', '#d97706'),
+      line('Evictions', '#dc2626'),
+    ],
+  }
+}
+
+/** Whether this document can draw on a 2D canvas (DOM emulations such as happy-dom cannot). */
+function canDraw(document: Document): boolean {
+  return document.createElement('canvas').getContext('2d') !== null
+}
+
+/**
+ * The live graph: hits, misses and evictions per second over the rolling window, drawn by
+ * uPlot, with a pause button and uPlot's legend. uPlot is imported when the graph first mounts
+ * (it reads `window` as it loads, which importing the devtools must not do).
+ */
+export function Graph({ series, onChart }: GraphProps) {
+  const container = useRef<HTMLDivElement>(null)
+  const chart = useRef<uPlot | null>(null)
+  const [paused, setPaused] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const latest = useRef(series)
+  if (!paused) latest.current = series
+
+  useEffect(() => {
+    const el = container.current
+    if (el === null) return
+    if (!canDraw(el.ownerDocument)) {
+      setProblem('The graph needs a 2D canvas, which this environment lacks.')
+      return
+    }
+    let cancelled = false
+    let observer: ResizeObserver | undefined
+    import('uplot').then(
+      ({ default: UPlot }) => {
+        if (cancelled) return
+        const plot = new UPlot(chartOptions(el), chartData(latest.current), el)
+        chart.current = plot
+        observer = new ResizeObserver(() => {
+          if (el.clientWidth > 0) plot.setSize({ width: el.clientWidth, height: HEIGHT })
+        })
+        observer.observe(el)
+        onChart?.(plot)
+      },
+      (error: unknown) => {
+        if (!cancelled) setProblem(`The graph could not load uPlot: ${String(error)}`)
+      },
+    )
+    return () => {
+      cancelled = true
+      observer?.disconnect()
+      chart.current?.destroy()
+      chart.current = null
+    }
+  }, [onChart])
+
+  useEffect(() => {
+    if (!paused) chart.current?.setData(chartData(series))
+  })
+
+  return (
+    <section class="graph" aria-label="Live graph">
+      <div class="graph-head">
+        <h3>Hits, misses and evictions per second</h3>
+        <button
+          type="button"
+          aria-pressed={paused}
+          aria-label={paused ? 'Resume the live graph' : 'Pause the live graph'}
+          onClick={() => setPaused(!paused)}
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      </div>
+      {problem === null ? <div class="plot" ref={container} /> : <p class="empty">{problem}</p>}
+    </section>
+  )
+}

@@ -1,0 +1,181 @@
+import { h, render } from 'preact'
+import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
+import { FrameScheduler } from './frame.js'
+import { type DevtoolsOptions, resolveOptions } from './options.js'
+import { Panel } from './panel.js'
+import { Recorder } from './recorder.js'
+import { DEFAULT_HEIGHT, type Remembered, recall, remember } from './storage.js'
+import { stylesheet } from './styles.js'
+import { isShortcut, ToggleButton } from './toggle-button.js'
+
+/** Events the event log keeps per cache. */
+const LOG_SIZE = 1000
+/** Room left above the panel at its tallest, so the page stays reachable. */
+const TOP_GAP = 40
+/** The attribute that marks the host element in the page. */
+export const HOST_ATTRIBUTE = 'data-asynccache-devtools'
+
+/**
+ * Mounts the devtools into the page: a floating toggle button and, when open, a panel docked
+ * to the bottom of the viewport, both inside a shadow root attached to their own host element
+ * (appended to `<body>`), so the app's CSS and the panel's never mix. Every named cache is
+ * found through the registry, also those created later; `options.caches` adds others.
+ *
+ * Recording starts at once (O(1) per event); the panel renders at most once per animation
+ * frame and only while open. `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open
+ * state, the height and the selected cache are remembered in localStorage.
+ *
+ * @returns `unmount()`: removes every listener (cache, registry, keyboard), timer and DOM node.
+ * @throws TypeError or RangeError on an invalid option, naming it.
+ *
+ * @example
+ * ```ts
+ * import { mountDevtools } from 'asynccache/devtools'
+ * if (import.meta.env.DEV) mountDevtools({ buttonPosition: 'bottom-left', theme: 'dark' })
+ * ```
+ */
+export function mountDevtools(options?: DevtoolsOptions): () => void {
+  const o = resolveOptions(options)
+  const document = globalThis.document
+  const window = document.defaultView as Window
+
+  const host = document.createElement('div')
+  host.setAttribute(HOST_ATTRIBUTE, '')
+  // Open, so that tests and accessibility tools can see inside; the page's CSS cannot either way.
+  const shadow = host.attachShadow({ mode: 'open' })
+  const style = document.createElement('style')
+  if (o.nonce !== undefined) style.nonce = o.nonce
+  style.textContent = stylesheet()
+  const root = document.createElement('div')
+  root.className = 'root'
+  root.dataset.theme = o.theme
+  shadow.append(style, root)
+  ;(document.body ?? document.documentElement).append(host)
+
+  const storage = () => window.localStorage
+  const state: Remembered = recall(storage, {
+    open: o.initialIsOpen,
+    height: DEFAULT_HEIGHT,
+    selected: undefined,
+  })
+  const recorders = new Map<AsyncCache, Recorder>()
+  let selected: Recorder | undefined
+  /** Set when the user opened the panel: focus moves into it after the next render. */
+  let focusPanel = false
+  let tick: ReturnType<typeof setTimeout> | undefined
+
+  const draw = (): void => {
+    const list = [...recorders.values()]
+    render(
+      state.open
+        ? h(Panel, {
+            recorders: list,
+            selected,
+            onSelect: select,
+            now: (o.now ?? selected?.cache.now ?? Date.now)(),
+            height: state.height,
+            maxHeight: window.innerHeight - TOP_GAP,
+            onResize: (height: number) => {
+              state.height = height
+              remember(storage, state)
+              frames.request()
+            },
+            onClose: () => setOpen(false),
+            onChart: o.onChart,
+          })
+        : h(ToggleButton, { position: o.buttonPosition, onOpen: () => setOpen(true) }),
+      root,
+    )
+    if (focusPanel) {
+      focusPanel = false
+      shadow.querySelector<HTMLElement>('.panel')?.focus()
+    }
+  }
+  const frames = new FrameScheduler(window, draw)
+
+  /** Redraws once a second while open, so the graph's window rolls on when no event comes. */
+  const scheduleTick = (): void => {
+    tick = setTimeout(
+      () => {
+        frames.request()
+        scheduleTick()
+      },
+      1000 - (Date.now() % 1000),
+    )
+  }
+
+  function setOpen(open: boolean): void {
+    if (open === state.open) return
+    const focusWasInside = shadow.activeElement !== null
+    state.open = open
+    remember(storage, state)
+    clearTimeout(tick)
+    if (open) {
+      focusPanel = true
+      scheduleTick()
+    }
+    frames.cancel()
+    draw()
+    if (!open && focusWasInside) shadow.querySelector<HTMLElement>('.toggle')?.focus()
+  }
+
+  function select(recorder: Recorder): void {
+    selected = recorder
+    state.selected = recorder.cache.name
+    remember(storage, state)
+    frames.request()
+  }
+
+  const sync = (): void => {
+    const wanted = new Set<AsyncCache>([...o.caches, ...listCaches()])
+    for (const [cache, recorder] of recorders) {
+      if (wanted.has(cache)) continue
+      recorder.stop()
+      recorders.delete(cache)
+    }
+    for (const cache of wanted) {
+      if (recorders.has(cache)) continue
+      const recorder: Recorder = new Recorder(cache, {
+        windowSeconds: o.window,
+        logSize: LOG_SIZE,
+        onEvent: () => {
+          if (state.open && recorder === selected) frames.request()
+        },
+      })
+      recorder.start()
+      recorders.set(cache, recorder)
+    }
+    if (selected === undefined || !recorders.has(selected.cache)) {
+      const all = [...recorders.values()]
+      selected = all.find((r) => r.cache.name === state.selected) ?? all[0]
+    }
+    if (state.open) frames.request()
+  }
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (!isShortcut(event)) return
+    event.preventDefault()
+    setOpen(!state.open)
+  }
+
+  sync()
+  const stopWatching = onCachesChange(sync)
+  document.addEventListener('keydown', onKeyDown)
+  if (state.open) scheduleTick()
+  draw()
+
+  let mounted = true
+  return () => {
+    if (!mounted) return
+    mounted = false
+    stopWatching()
+    document.removeEventListener('keydown', onKeyDown)
+    clearTimeout(tick)
+    frames.cancel()
+    for (const recorder of recorders.values()) recorder.stop()
+    recorders.clear()
+    selected = undefined
+    render(null, root)
+    host.remove()
+  }
+}

@@ -1,0 +1,118 @@
+import type uPlot from 'uplot'
+import type { AsyncCache } from '../lib/index.js'
+
+/** Corner of the viewport that holds the floating toggle button. */
+export type ButtonPosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right'
+
+/** Colour scheme of the panel; `'system'` follows `prefers-color-scheme`. */
+export type Theme = 'light' | 'dark' | 'system'
+
+/** Options of {@link mountDevtools}, in the style of TanStack Query's devtools. */
+export interface DevtoolsOptions {
+  /** Open the panel on first mount; afterwards the remembered state wins. Default `false`. */
+  initialIsOpen?: boolean
+  /** Corner of the toggle button. Default `'bottom-right'`. */
+  buttonPosition?: ButtonPosition
+  /** Default `'system'`. */
+  theme?: Theme
+  /** CSP nonce put on the panel's `<style>` element (for a `style-src 'nonce-…'` policy). */
+  nonce?: string
+  /**
+   * Caches to show in addition to the named ones the registry lists (an unnamed cache is only
+   * visible this way).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: a cache of any key and value type may be shown.
+  caches?: readonly AsyncCache<any, any>[]
+  /**
+   * The clock (ms) that places the graph's rolling window and the entries' ages. Default: each
+   * cache's own clock (`cache.now`). Tests inject one together with the cache's.
+   */
+  now?: () => number
+  /** Seconds the live graph shows: an integer from 2 to 3600. Default 60. */
+  window?: number
+  /**
+   * Receives each uPlot instance the graph creates (on opening the panel, on choosing another
+   * cache); it is destroyed when the panel closes. A hook for tests (`chart.data` is exactly
+   * what is drawn) and for adding uPlot hooks or plugins.
+   */
+  onChart?: (chart: uPlot) => void
+}
+
+/** {@link DevtoolsOptions} checked and with defaults filled in. */
+export interface ResolvedOptions {
+  initialIsOpen: boolean
+  buttonPosition: ButtonPosition
+  theme: Theme
+  nonce: string | undefined
+  caches: readonly AsyncCache[]
+  now: (() => number) | undefined
+  window: number
+  onChart: ((chart: uPlot) => void) | undefined
+}
+
+const POSITIONS: readonly ButtonPosition[] = [
+  'top-left',
+  'top-right',
+  'bottom-left',
+  'bottom-right',
+]
+const THEMES: readonly Theme[] = ['light', 'dark', 'system']
+const MIN_WINDOW = 2
+const MAX_WINDOW = 3600
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value)
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback
+  if (!allowed.includes(value as T)) {
+    const list = allowed.map((a) => `'${a}'`).join(', ')
+    throw new TypeError(`mountDevtools: ${name} must be one of ${list}, got ${describe(value)}`)
+  }
+  return value as T
+}
+
+function optional<T>(
+  name: string,
+  value: unknown,
+  type: 'string' | 'function' | 'boolean',
+): T | undefined {
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(`mountDevtools: ${name} must be a ${type}, got ${describe(value)}`)
+  }
+  return value as T | undefined
+}
+
+/** Checks the options of `mountDevtools`, naming the option, the value and what is allowed. */
+export function resolveOptions(options: DevtoolsOptions | undefined): ResolvedOptions {
+  const o = options ?? {}
+  if (typeof o !== 'object') {
+    throw new TypeError(`mountDevtools: options must be an object, got ${describe(o)}`)
+  }
+  const window = o.window ?? 60
+  if (!Number.isInteger(window) || window < MIN_WINDOW || window > MAX_WINDOW) {
+    throw new RangeError(
+      `mountDevtools: window must be an integer number of seconds from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${describe(window)}`,
+    )
+  }
+  const caches = o.caches ?? []
+  if (!Array.isArray(caches) || caches.some((c) => typeof c?.subscribe !== 'function')) {
+    throw new TypeError('mountDevtools: caches must be an array of AsyncCache instances')
+  }
+  return {
+    initialIsOpen: optional<boolean>('initialIsOpen', o.initialIsOpen, 'boolean') ?? false,
+    buttonPosition: oneOf('buttonPosition', o.buttonPosition, POSITIONS, 'bottom-right'),
+    theme: oneOf('theme', o.theme, THEMES, 'system'),
+    nonce: optional<string>('nonce', o.nonce, 'string'),
+    caches,
+    now: optional<() => number>('now', o.now, 'function'),
+    window,
+    onChart: optional<(chart: uPlot) => void>('onChart', o.onChart, 'function'),
+  }
+}

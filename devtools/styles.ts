@@ -1,0 +1,103 @@
+import uplotCss from 'uplot/dist/uPlot.min.css?inline'
+
+/** Height of one row of the entries list and the event log, in CSS pixels (the lists are virtual). */
+export const ROW_HEIGHT = 24
+
+const light = {
+  '--bg': '#ffffff',
+  '--bg-2': '#f3f4f6',
+  '--fg': '#1b1f24',
+  '--muted': '#5b6470',
+  '--border': '#d5d9df',
+  '--accent': '#2563eb',
+  '--accent-fg': '#ffffff',
+  '--danger': '#b91c1c',
+  '--shadow': '0 -4px 24px rgb(0 0 0 / 0.18)',
+}
+
+const dark: typeof light = {
+  '--bg': '#15171c',
+  '--bg-2': '#1f232a',
+  '--fg': '#e6e8eb',
+  '--muted': '#9aa3ad',
+  '--border': '#343a44',
+  '--accent': '#60a5fa',
+  '--accent-fg': '#0b1220',
+  '--danger': '#f87171',
+  '--shadow': '0 -4px 24px rgb(0 0 0 / 0.6)',
+}
+
+function vars(theme: typeof light): string {
+  return Object.entries(theme)
+    .map(([name, value]) => `${name}:${value};`)
+    .join('')
+}
+
+/**
+ * The panel's whole stylesheet, uPlot's included, for the `<style>` element of its shadow root.
+ *
+ * `:host` rules with `!important` beat the page's own `!important` rules on the host element
+ * (inside a shadow tree, important declarations win over the outer tree's), so hostile global
+ * CSS can neither hide the host nor pass inherited properties into the panel.
+ */
+export function stylesheet(): string {
+  return `
+:host{all:initial!important;display:contents!important}
+.root{${vars(light)}color-scheme:light;color:var(--fg);font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;}
+.root[data-theme=dark]{${vars(dark)}color-scheme:dark}
+@media (prefers-color-scheme:dark){.root[data-theme=system]{${vars(dark)}color-scheme:dark}}
+.root *,.root *::before,.root *::after{box-sizing:border-box}
+button,select,input{font:inherit;color:inherit}
+button{cursor:pointer;background:var(--bg-2);border:1px solid var(--border);border-radius:4px;padding:2px 8px;line-height:20px}
+button:hover{border-color:var(--accent)}
+button:focus-visible,select:focus-visible,input:focus-visible,[tabindex]:focus-visible{outline:2px solid var(--accent);outline-offset:1px}
+button.danger{color:var(--danger)}
+select,input{background:var(--bg);border:1px solid var(--border);border-radius:4px;padding:2px 6px;height:26px}
+.toggle{position:fixed;z-index:2147483646;width:44px;height:44px;border-radius:22px;padding:0;background:var(--accent);color:var(--accent-fg);border:none;box-shadow:0 2px 10px rgb(0 0 0 / 0.3);font-weight:700;font-size:12px}
+.toggle.top-left{top:12px;left:12px}.toggle.top-right{top:12px;right:12px}
+.toggle.bottom-left{bottom:12px;left:12px}.toggle.bottom-right{bottom:12px;right:12px}
+.panel{position:fixed;z-index:2147483647;left:0;right:0;bottom:0;display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border-top:1px solid var(--border);box-shadow:var(--shadow)}
+.resize{height:6px;margin:-3px 0 0;border:none;cursor:ns-resize;flex:none;touch-action:none}
+.resize:hover,.resize:focus-visible{background:var(--accent)}
+header{display:flex;align-items:center;gap:8px;padding:4px 10px;border-bottom:1px solid var(--border);flex:none;flex-wrap:wrap}
+header h2{font-size:13px;margin:0;font-weight:700}
+header .cache{color:var(--muted)}
+header .spacer{flex:1}
+.body{display:flex;flex:1;min-height:0}
+.overview{flex:0 0 42%;min-width:0;overflow:auto;padding:8px 10px;border-right:1px solid var(--border)}
+.details{flex:1;min-width:0;display:flex;flex-direction:column}
+.empty{padding:16px;color:var(--muted)}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(104px,1fr));gap:6px;margin:0}
+.card{background:var(--bg-2);border:1px solid var(--border);border-radius:6px;padding:4px 8px;min-width:0}
+.card dt{color:var(--muted);font-size:11px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.card dd{margin:0;font-size:15px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+details{margin:6px 0}
+summary{cursor:pointer;color:var(--muted)}
+pre{margin:4px 0;padding:6px;background:var(--bg-2);border-radius:4px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
+.graph{margin-top:8px}
+.graph-head{display:flex;align-items:center;gap:8px;margin-bottom:4px}
+.graph-head h3{font-size:12px;margin:0;color:var(--muted);font-weight:600;flex:1}
+.plot{min-height:180px;width:100%}
+.plot .u-legend{color:var(--fg);font-size:12px}
+.tabs{display:flex;gap:2px;padding:4px 10px 0;border-bottom:1px solid var(--border);flex:none}
+.tabs button{border-radius:4px 4px 0 0;border-bottom:none;background:transparent}
+.tabs button[aria-selected=true]{background:var(--bg-2);border-color:var(--border);font-weight:600}
+.tabpanel,.pane{flex:1;min-height:0;display:flex;flex-direction:column}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.toolbar{display:flex;align-items:center;gap:8px;padding:6px 10px;flex:none}
+.toolbar label{display:flex;align-items:center;gap:4px;color:var(--muted)}
+.toolbar .count{margin-left:auto;color:var(--muted)}
+.viewport{flex:1;min-height:0;overflow:auto;position:relative;font-variant-numeric:tabular-nums}
+.sizer{display:flow-root}
+table{width:100%;border-collapse:separate;border-spacing:0;table-layout:fixed}
+th,td{height:${ROW_HEIGHT}px;padding:0 8px;border-bottom:1px solid var(--border);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;text-align:left;line-height:${ROW_HEIGHT - 1}px}
+thead th{position:sticky;top:0;z-index:1;background:var(--bg-2);color:var(--muted);font-weight:600}
+th button{border:none;background:none;padding:0;font-weight:600;color:inherit;line-height:inherit}
+th.key,td.key{width:28%}th.num,td.num{width:76px;text-align:right}
+th.time{width:100px}th.type{width:110px}th.action{width:72px}td.action{text-align:right}
+td.action button{padding:0 6px;line-height:18px}
+.type-hit{color:#16a34a}.type-miss{color:#d97706}.type-evict{color:#dc2626}
+.stale{color:#d97706}
+${uplotCss}
+`
+}
