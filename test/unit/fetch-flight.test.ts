@@ -1,0 +1,189 @@
+// @vitest-environment node
+// Node's Response follows the Fetch standard (happy-dom's accepts status 0 and does not copy bodies).
+import { cachedFetch } from 'asynccache/fetch'
+import { describe, expect, test } from 'vitest'
+import { nextEvent, record } from '../support/cache-events.js'
+import { fetchDouble, networkResponse, numbered } from '../support/fetch-double.js'
+
+const url = 'https://api.test/users/42'
+
+describe('stale-while-revalidate', () => {
+  test('an entry past its TTL is served at once and refreshed in the background, once', async () => {
+    const clock = { t: 0 }
+    const net = fetchDouble()
+    const api = cachedFetch({
+      fetch: net.fetch,
+      ttl: 10,
+      staleWhileRevalidate: 60,
+      now: () => clock.t,
+    })
+    const first = api(url)
+    net.calls[0]?.respond(networkResponse(url, 'v1'))
+    await first
+
+    clock.t = 15_000
+    expect(await (await api(url)).text()).toBe('v1')
+    expect(await (await api(url)).text()).toBe('v1')
+    expect(net.calls).toHaveLength(2)
+    const refreshed = nextEvent(api.cacheInstance, 'load-success')
+    net.calls[1]?.respond(networkResponse(url, 'v2'))
+    await refreshed
+
+    expect(await (await api(url)).text()).toBe('v2')
+    expect(net.calls).toHaveLength(2)
+  })
+
+  test('a failed refresh keeps the stale entry and emits load-error', async () => {
+    const clock = { t: 0 }
+    const net = fetchDouble((call, n) => {
+      if (n === 1) return networkResponse(url, 'v1')
+      call.fail(new TypeError('network down'))
+      return undefined
+    })
+    const api = cachedFetch({
+      fetch: net.fetch,
+      ttl: 10,
+      staleWhileRevalidate: 60,
+      now: () => clock.t,
+    })
+    await api(url)
+    const events = record(api.cacheInstance)
+    const failed = nextEvent(api.cacheInstance, 'load-error')
+
+    clock.t = 15_000
+    expect(await (await api(url)).text()).toBe('v1')
+    expect((await failed).error).toMatchObject({ message: 'network down' })
+    expect(events).toEqual([`hit ${url}`, `stale ${url}`, `load-start ${url}`, `load-error ${url}`])
+    expect(await (await api(url)).text()).toBe('v1')
+  })
+
+  test('a refresh answered with max-age gets that TTL too', async () => {
+    const clock = { t: 0 }
+    const net = fetchDouble((_call, n) =>
+      networkResponse(url, `v${n}`, { headers: { 'cache-control': `max-age=${n * 100}` } }),
+    )
+    const api = cachedFetch({
+      fetch: net.fetch,
+      ttl: 10,
+      staleWhileRevalidate: 60,
+      now: () => clock.t,
+    })
+    await api(url)
+
+    const refreshed = nextEvent(api.cacheInstance, 'load-success')
+
+    clock.t = 100_000 // v1's max-age=100 just ran out: stale, within the window
+    expect(await (await api(url)).text()).toBe('v1')
+    await refreshed
+    expect(api.cacheInstance.inspect()[0]).toMatchObject({ ttlRemainingMs: 200_000, stale: false })
+    expect(await (await api(url)).text()).toBe('v2')
+  })
+})
+
+describe('abort', () => {
+  test('one caller aborting rejects it with the reason and aborts the request', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    const controller = new AbortController()
+    const reason = new Error('user left')
+
+    const call = api(url, { signal: controller.signal })
+    controller.abort(reason)
+
+    await expect(call).rejects.toBe(reason)
+    expect(net.calls[0]?.signal?.aborted).toBe(true)
+    expect(api.cacheInstance.size).toBe(0)
+    void api(url)
+    expect(net.calls).toHaveLength(2)
+  })
+
+  test('an already aborted signal rejects without a request', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    await expect(api(url, { signal: AbortSignal.abort('gone') })).rejects.toBe('gone')
+    expect(net.calls).toHaveLength(0)
+  })
+
+  test('with N callers the request is aborted only when every one of them has left', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    const controllers = Array.from({ length: 4 }, () => new AbortController())
+    const calls = controllers.map((c) => api(url, { signal: c.signal }))
+    const network = net.calls[0]?.signal
+
+    for (const [i, controller] of controllers.entries()) {
+      controller.abort(`caller ${i}`)
+      await expect(calls[i]).rejects.toBe(`caller ${i}`)
+      expect(network?.aborted).toBe(i === controllers.length - 1)
+    }
+    expect(net.calls).toHaveLength(1)
+  })
+
+  test('callers who stay get the response, and it is stored', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    const leaving = new AbortController()
+    const left = api(url, { signal: leaving.signal })
+    const staying = api(url, { signal: new AbortController().signal })
+    const plain = api(url)
+
+    leaving.abort('bye')
+    await expect(left).rejects.toBe('bye')
+    expect(net.calls[0]?.signal?.aborted).toBe(false)
+    net.calls[0]?.respond(networkResponse(url, 'kept'))
+
+    expect(await (await staying).text()).toBe('kept')
+    expect(await (await plain).text()).toBe('kept')
+    expect(api.cacheInstance.has(url)).toBe(true)
+  })
+})
+
+describe('events and failures', () => {
+  test('a load is reported with the URL as key: load-start, set, load-success', async () => {
+    const net = fetchDouble(numbered())
+    const api = cachedFetch({ fetch: net.fetch })
+    const events = record(api.cacheInstance)
+
+    await api(url)
+    await api(url)
+
+    expect(events).toEqual([
+      `miss ${url}`,
+      `load-start ${url}`,
+      `set ${url}`,
+      `load-success ${url}`,
+      `hit ${url}`,
+    ])
+  })
+
+  test('a network error reaches every waiting caller, is reported, and is not stored', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    const events = record(api.cacheInstance)
+    const failure = new TypeError('Failed to fetch')
+
+    const waiting = [api(url), api(url)]
+    net.calls[0]?.fail(failure)
+
+    for (const call of waiting) await expect(call).rejects.toBe(failure)
+    expect(events).toContain(`load-error ${url}`)
+    expect(api.cacheInstance.size).toBe(0)
+  })
+
+  test('a fetch that throws synchronously still rejects the returned promise', async () => {
+    const api = cachedFetch({
+      fetch: () => {
+        throw new TypeError('bad fetch')
+      },
+    })
+    await expect(api(url)).rejects.toThrow('bad fetch')
+    await expect(api(url, { method: 'POST' })).rejects.toThrow('bad fetch')
+  })
+
+  test('invalid request headers reject like fetch, without a request', async () => {
+    const net = fetchDouble(numbered())
+    const api = cachedFetch({ fetch: net.fetch, vary: ['accept'] })
+    await expect(api(url, { headers: [['bad header', 'x']] })).rejects.toThrow(TypeError)
+    expect(net.calls).toHaveLength(0)
+  })
+})
