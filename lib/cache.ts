@@ -21,8 +21,22 @@ export interface LoadOptions {
   signal?: AbortSignal
 }
 
-/** Computes a missing value; `signal` aborts once every caller waiting for it has left. */
-export type Loader<V> = (signal: AbortSignal) => Promise<V> | V
+/**
+ * What a loader may decide about the value it produces, once it knows it (an HTTP response's
+ * `max-age`, an error payload that must reach the callers but not the cache).
+ */
+export interface LoadContext {
+  /** This entry's TTL in seconds (`null`: never), instead of the cache's `ttl`. */
+  ttl?: number | null
+  /** `false`: hand the value to every waiter without storing it. Default `true`. */
+  store?: boolean
+}
+
+/**
+ * Computes a missing value. `signal` aborts once every caller waiting for it has left; `context`
+ * lets the loader set the entry's TTL or keep the value out of the cache.
+ */
+export type Loader<V> = (signal: AbortSignal, context: LoadContext) => Promise<V> | V
 
 /** One entry as {@link AsyncCache.inspect} shows it to tools. */
 export interface EntrySnapshot<K, V> {
@@ -69,6 +83,9 @@ const EXPIRED = 2
 const INITIAL_CAPACITY = 16
 
 const noop = () => {}
+
+/** A TTL in seconds (`null`: never), checked, in the milliseconds slots store (0: never). */
+const ttlMs = (seconds: number | null) => (checkSeconds('ttl', seconds, true) ?? 0) * 1000
 
 /**
  * A bounded in-memory cache with LRU or LFU eviction, TTLs, single-flight loading, statistics
@@ -195,10 +212,7 @@ export class AsyncCache<K = unknown, V = unknown> {
    * Python original, counts as a use. A load in flight for the key will not overwrite it.
    */
   set(key: K, value: V, options?: SetOptions): this {
-    const ttlMs =
-      options?.ttl === undefined
-        ? this.#ttlMs
-        : (checkSeconds('ttl', options.ttl, true) ?? 0) * 1000
+    const ttl = options?.ttl === undefined ? this.#ttlMs : ttlMs(options.ttl)
     let i = this.#index.get(key)
     if (i === undefined) {
       i = this.#insert(key, value, 1)
@@ -206,7 +220,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#values[i] = value
       this.#order.touch(i)
     }
-    this.#stamp(i, ttlMs)
+    this.#stamp(i, ttl)
     if (this.#flights.size > 0) this.#supersede(key)
     if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
     return this
@@ -556,6 +570,7 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   #load(key: K, loader: Loader<V>): Flight<K, V> {
     const controller = new AbortController()
+    const context: LoadContext = {}
     const flight: Flight<K, V> = {
       key,
       promise: undefined as never,
@@ -569,7 +584,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     const start = performance.now()
     let result: Promise<V>
     try {
-      result = Promise.resolve(loader(controller.signal))
+      result = Promise.resolve(loader(controller.signal, context))
     } catch (error) {
       result = Promise.reject(error)
     }
@@ -586,7 +601,9 @@ export class AsyncCache<K = unknown, V = unknown> {
         // Abandoned by every caller: a late value is not trusted to be wanted, nor stored.
         if (controller.signal.aborted) return fail(controller.signal.reason)
         this.updateProfiling(ms * 1e6)
-        if (flight.store) this.#store(key, value)
+        if (flight.store && context.store !== false) {
+          this.#store(key, value, context.ttl === undefined ? this.#ttlMs : ttlMs(context.ttl))
+        }
         if (this.#listeners.length > 0) this.#emit({ type: 'load-success', key, durationMs: ms })
         return value
       },
@@ -606,11 +623,11 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Stores a loaded value without counting a use: loading is not using. */
-  #store(key: K, value: V): void {
+  #store(key: K, value: V, ttl: number): void {
     let i = this.#index.get(key)
     if (i === undefined) i = this.#insert(key, value, 1)
     else this.#values[i] = value
-    this.#stamp(i, this.#ttlMs)
+    this.#stamp(i, ttl)
     if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
   }
 

@@ -118,6 +118,48 @@ describe('getOrLoad', () => {
     expect(events[3]).toMatchObject({ durationMs: expect.any(Number) })
   })
 
+  describe('the loader context', () => {
+    test('context.ttl gives the loaded entry its own TTL', async () => {
+      let t = 0
+      const cache = new AsyncCache<string, number>({ maxsize: 2, ttl: 60, now: () => t })
+      await cache.getOrLoad('short', (_signal, context) => {
+        context.ttl = 1
+        return 1
+      })
+      await cache.getOrLoad('default', async () => 2)
+      t = 1000
+      expect(cache.has('short')).toBe(false)
+      expect(cache.has('default')).toBe(true)
+    })
+
+    test('context.store = false hands the value to every waiter without storing it', async () => {
+      const cache = new AsyncCache<string, string>({ maxsize: 2 })
+      const { loader, runs } = controlledLoader<string>()
+      const calls = [
+        cache.getOrLoad('k', (signal, context) => {
+          context.store = false
+          return loader(signal)
+        }),
+        cache.getOrLoad('k', loader),
+      ]
+      runs[0].done.resolve('error page')
+      expect(await Promise.all(calls)).toEqual(['error page', 'error page'])
+      expect(cache.has('k')).toBe(false)
+      expect(cache.getStats()).toMatchObject({ misses: 1, hits: 1, size: 0 })
+    })
+
+    test('a bad context.ttl rejects the waiters with the TTL error', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 2 })
+      const load = cache.getOrLoad('k', (_signal, context) => {
+        context.ttl = -1
+        return 1
+      })
+      await expect(load).rejects.toThrow(
+        'ttl must be greater than 0 (or null for no expiry), got -1',
+      )
+    })
+  })
+
   describe('abort', () => {
     test('an aborted caller is rejected with signal.reason; the others still get the value', async () => {
       const cache = new AsyncCache<string, number>({ maxsize: 2 })
