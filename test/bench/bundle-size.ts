@@ -1,0 +1,82 @@
+import { dirname, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { build, minifySync, type Rolldown } from 'vite'
+
+/** A package entry point and its gzipped budget in bytes, if it has one. */
+export interface Entry {
+  specifier: string
+  file: string
+  budget?: number
+}
+
+/** 1 KB = 1,024 bytes, as bundle-size tools report it. */
+export const KB = 1024
+
+/** The package's entry points, and the budgets issue 7 sets for them. */
+export const entries: Entry[] = [
+  { specifier: 'asynccache', file: 'lib/index.ts', budget: 5 * KB },
+  { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
+  { specifier: 'asynccache/persist', file: 'lib/persist/index.ts', budget: 3 * KB },
+  { specifier: 'asynccache/devtools', file: 'devtools/index.ts' },
+]
+
+/** What a user's bundle gains from an entry. */
+export interface BundleSize {
+  /** Bytes of the bundled, minified JavaScript (and CSS, if any). */
+  minified: number
+  /** The same, gzipped at level 9. */
+  gzipped: number
+  /** The names the bundle exports: the whole public surface must be in what is measured. */
+  exports: string[]
+}
+
+/** A module of the core: a file directly in lib/. */
+function isCore(id: string, importer: string | undefined): boolean {
+  const path = id.startsWith('.') && importer !== undefined ? resolve(dirname(importer), id) : id
+  return dirname(path) === resolve('lib')
+}
+
+/**
+ * Bundles everything `file` exports (idb-keyval left out: it is persist's peer), minifies it
+ * fully (compress, mangle, no whitespace) and gzips it. `file` is relative to the working
+ * directory or absolute. With `withoutCore`, the core's modules stay imports too: what an
+ * entry adds to an app that already has the core.
+ */
+export async function bundleSize(file: string, withoutCore = false): Promise<BundleSize> {
+  const result = await build({
+    configFile: false,
+    publicDir: false,
+    logLevel: 'silent',
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: resolve(file), formats: ['es'], fileName: 'entry' },
+      rolldownOptions: {
+        external: (id, importer) =>
+          /^idb-keyval(?:\/|$)/.test(id) || (withoutCore && isCore(id, importer)),
+      },
+    },
+  })
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
+  let code = ''
+  let css = ''
+  const exports: string[] = []
+  for (const item of outputs.flatMap((o) => o.output)) {
+    if (item.type === 'chunk') {
+      code += item.code
+      if (item.isEntry) exports.push(...item.exports)
+    } else if (item.fileName.endsWith('.css')) {
+      css += String(item.source)
+    }
+  }
+  const minified = minifySync('entry.js', code, { module: true, compress: true, mangle: true })
+  if (minified.errors.length > 0)
+    throw new Error(`minifying ${file}: ${minified.errors[0].message}`)
+  const shipped = minified.code + css
+  return {
+    minified: Buffer.byteLength(shipped),
+    gzipped: gzipSync(shipped, { level: 9 }).length,
+    exports,
+  }
+}

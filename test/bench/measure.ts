@@ -1,0 +1,65 @@
+/** How long to warm up and how to sample one contender. */
+export interface Timing {
+  /** Run batches this long first, so the JIT has settled before anything is measured. */
+  warmupMs: number
+  /** Samples taken after warm-up. */
+  samples: number
+  /** Each sample repeats batches until at least this long has passed. */
+  sampleMs: number
+}
+
+/** Enough for the JIT to settle and for a sample to dwarf the timer's resolution. */
+export const defaultTiming: Timing = { warmupMs: 1000, samples: 5, sampleMs: 150 }
+
+/**
+ * Throughput samples, in operations per second, of `batch`, which performs `opsPerBatch`
+ * operations per call. Batches are awaited, so asynchronous work is timed to completion; for a
+ * synchronous batch of thousands of operations, the one await per batch is noise.
+ */
+export async function throughput(
+  batch: () => void | Promise<void>,
+  opsPerBatch: number,
+  timing: Timing = defaultTiming,
+): Promise<number[]> {
+  const warm = performance.now() + timing.warmupMs
+  do await batch()
+  while (performance.now() < warm)
+  const out: number[] = []
+  for (let s = 0; s < timing.samples; s++) {
+    let ops = 0
+    const start = performance.now()
+    let elapsed = 0
+    do {
+      await batch()
+      ops += opsPerBatch
+      elapsed = performance.now() - start
+    } while (elapsed < timing.sampleMs)
+    out.push((ops * 1000) / elapsed)
+  }
+  return out
+}
+
+/** Heap in use plus ArrayBuffer memory (where large typed arrays live), after full collections. */
+export function retainedBytes(): number {
+  const gc = globalThis.gc
+  if (gc === undefined)
+    throw new Error('memory figures need a collector to call: run node with --expose-gc')
+  gc()
+  gc()
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
+}
+
+/** The middle value (mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Relative standard deviation: how far samples stray from their mean, as a fraction of it. */
+export function relativeDeviation(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length
+  return Math.sqrt(variance) / mean
+}
