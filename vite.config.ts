@@ -3,6 +3,7 @@ import babel from '@rolldown/plugin-babel'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { findChromium } from './scripts/chromium-path.mjs'
+import { testApi } from './test/support/test-api.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -64,6 +65,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Real HTTP for the fetch layer's browser tests, counted on the server side.
+        plugins: [testApi()],
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts', 'test/browser/**/*.test.tsx'],

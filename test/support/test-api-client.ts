@@ -1,0 +1,61 @@
+/**
+ * The browser side of the test HTTP API that `testApi()` (test-api.ts) serves from the Vite dev
+ * server of the browser test project: URL builders and the server-side request counter.
+ */
+
+/** Where the test API is mounted on the dev server. */
+export const TEST_API = '/__test_api__'
+
+/** What a data endpoint of the test API answers, as JSON. */
+export interface TestApiBody {
+  /** The request path, such as `/data/users-1`. */
+  path: string
+  method: string
+  /** How many requests this path had received, this one included. */
+  count: number
+}
+
+/** Query parameters of a data endpoint. */
+export interface DataOptions {
+  /** The status to answer with; default 200. */
+  status?: number
+  /** Response headers, such as `{ 'cache-control': 'no-store' }`. */
+  headers?: Record<string, string>
+  /** Holds the answer until {@link release} is called with this name (or was called before). */
+  hold?: string
+}
+
+/** The URL of a data endpoint named `name`, counted apart from every other name. */
+export function dataUrl(name: string, options: DataOptions = {}): string {
+  const query = new URLSearchParams()
+  if (options.status !== undefined) query.set('status', String(options.status))
+  for (const [header, value] of Object.entries(options.headers ?? {})) {
+    query.append('header', `${header}: ${value}`)
+  }
+  if (options.hold !== undefined) query.set('hold', options.hold)
+  const search = query.size > 0 ? `?${query}` : ''
+  return `${TEST_API}/data/${encodeURIComponent(name)}${search}`
+}
+
+/** How many requests, of any method, the server has received for the data endpoint `name`. */
+export async function requestCount(name: string): Promise<number> {
+  const response = await control(`count?name=${encodeURIComponent(name)}`)
+  return ((await response.json()) as { count: number }).count
+}
+
+/** Lets every request held under `hold` answer, now and from now on. */
+export async function release(hold: string): Promise<void> {
+  await control(`release?hold=${encodeURIComponent(hold)}`)
+}
+
+/** Zeroes every counter and releases every held request. */
+export async function resetTestApi(): Promise<void> {
+  await control('reset')
+}
+
+/** A control request, straight to the network: never through a cache, never counted. */
+async function control(path: string): Promise<Response> {
+  const response = await fetch(`${TEST_API}/${path}`, { cache: 'no-store' })
+  if (!response.ok) throw new Error(`test API ${path} answered ${response.status}`)
+  return response
+}
