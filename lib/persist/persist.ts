@@ -1,0 +1,287 @@
+import { createStore, entries, type UseStore } from 'idb-keyval'
+import type { AsyncCache, Loader, LoadOptions } from '../cache.js'
+import type { CacheEvent } from '../events.js'
+import { describeError, reportError, StorageUnavailableError } from './faults.js'
+import { planHydration } from './hydrate.js'
+import { type PersistOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { onPageHidden } from './page.js'
+import { type DiskableKey, isDiskable } from './record.js'
+import { closeStore, reopening } from './store.js'
+import { joinTabs, type Tabs } from './tabs.js'
+import { type Change, WriteBehind } from './write-behind.js'
+
+/**
+ * Where a persisted cache stands:
+ * - `'hydrating'`: reading the entries of the last visit;
+ * - `'ready'`: hydrated, and mirroring every change to IndexedDB;
+ * - `'unavailable'`: IndexedDB is missing or refused (private modes, blocked storage); the cache
+ *   works in memory only;
+ * - `'failed'`: the database opened but could not be read; the cache works in memory only.
+ */
+export type PersistStatus = 'hydrating' | 'ready' | 'unavailable' | 'failed'
+
+/** What {@link persist} returns: the persistence of one cache. None of its promises ever rejects. */
+export interface PersistHandle<K, V> {
+  /** Resolves once hydration has finished or failed (see {@link status}); never rejects. */
+  readonly ready: Promise<void>
+  /** Where persistence stands; faults show here and as `persist-error` events, never as rejections. */
+  readonly status: PersistStatus
+  /** Writes every pending change now; resolves once all changes made before the call are on disk or reported. */
+  flush(): Promise<void>
+  /** Clears the cache (memory, statistics) and the disk; resolves once the disk is cleared. */
+  clear(): Promise<void>
+  /** Writes what is pending, then detaches from the cache and closes the database. The data stays on disk. */
+  stop(): Promise<void>
+  /**
+   * `cache.getOrLoad`, except that while hydrating, a key not in memory yet waits for hydration
+   * (at most `hydrationWait` ms) so that a reload is served from disk rather than by the loader.
+   */
+  getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V>
+}
+
+/** Every database holds one object store of this name. */
+const STORE = 'entries'
+
+/**
+ * Mirrors `cache` into IndexedDB (through idb-keyval), so that the next visit starts warm.
+ *
+ * It hydrates at once: entries of the last visit come back with their remaining TTL and their
+ * LRU order or LFU frequencies, without overwriting anything already in memory. Then every set,
+ * delete, eviction and clear, and the recency of reads, is written behind in batches, one
+ * transaction per `flushWindow`, and flushed when the page is hidden. Tabs persisting the same
+ * name keep each other's memory coherent. Storage faults never reach the memory cache: they
+ * show in `status` and as `persist-error` events.
+ *
+ * Entries whose key cannot survive a reload (objects keyed by identity, a method's instance)
+ * and entries the `filter` option rejects stay in memory only.
+ *
+ * @example
+ * ```ts
+ * const cache = new AsyncCache<string, User>({ maxsize: 1000, policy: 'LFU', ttl: 3600, name: 'api' })
+ * const store = persist(cache, { name: 'api-v1' })
+ * await store.ready // entries from the last visit are back
+ * ```
+ */
+export function persist<K, V>(
+  cache: AsyncCache<K, V>,
+  options?: PersistOptions<K, V>,
+): PersistHandle<K, V> {
+  const candidate = cache as Partial<AsyncCache<K, V>> | null
+  if (
+    typeof candidate?.subscribe !== 'function' ||
+    typeof candidate.dump !== 'function' ||
+    typeof candidate.load !== 'function'
+  ) {
+    throw new TypeError(`persist: expected an AsyncCache, got ${String(cache)}`)
+  }
+  return new Persistence(cache, resolveOptions(cache, options))
+}
+
+class Persistence<K, V> implements PersistHandle<K, V> {
+  readonly ready: Promise<void>
+  #status: PersistStatus = 'hydrating'
+  readonly #cache: AsyncCache<DiskableKey, unknown>
+  readonly #options: ResolvedOptions<K, V>
+  readonly #store: UseStore
+  readonly #writes: WriteBehind
+  readonly #tabs: Tabs | null
+  readonly #unsubscribe: () => void
+  readonly #unlistenPage: () => void
+  /** While hydrating: keys deleted meanwhile, whose disk copies are older than memory. */
+  #gone: Set<DiskableKey> | null = new Set()
+  /** While hydrating: the cache was cleared meanwhile. */
+  #goneAll = false
+  /** Set while applying another tab's change: that tab writes it. */
+  #applying = false
+  #stopped = false
+
+  constructor(cache: AsyncCache<K, V>, options: ResolvedOptions<K, V>) {
+    // Only diskable keys ever reach the layers below, so they see the cache through that type.
+    this.#cache = cache as unknown as AsyncCache<DiskableKey, unknown>
+    this.#options = options
+    const database = `asynccache:${options.name}`
+    const factory = options.createStore ?? createStore
+    this.#store = reopening(() => factory(database, STORE))
+    this.ready = Promise.resolve().then(() => this.#hydrate())
+    this.#writes = new WriteBehind(
+      {
+        cache: this.#cache,
+        store: this.#store,
+        version: options.version,
+        window: options.flushWindow,
+        schedule: options.schedule,
+        keep: (key, value) => this.#keeps(key, value),
+        committed: (change) => this.#tabs?.tell(change),
+      },
+      this.ready,
+    )
+    this.#tabs = options.tabs
+      ? joinTabs(
+          database,
+          options.version,
+          (change) => this.#apply(change),
+          (reason) => this.#report(reason),
+        )
+      : null
+    this.#unsubscribe = this.#cache.subscribe((event) => this.#observe(event))
+    // Entries the cache held before persistence started are mirrored too, coldest first.
+    for (const { key } of this.#cache.dump()) if (isDiskable(key)) this.#writes.put(key)
+    this.#unlistenPage = onPageHidden(() => void this.flush())
+  }
+
+  get status(): PersistStatus {
+    return this.#status
+  }
+
+  flush(): Promise<void> {
+    return this.#writes.flush()
+  }
+
+  clear(): Promise<void> {
+    this.#cache.clear()
+    return this.flush()
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    await this.ready
+    this.#detach()
+    await this.#writes.flush()
+    if (this.#status === 'ready') {
+      await closeStore(this.#store).catch((error: unknown) =>
+        this.#report(`the database did not close (${describeError(error)})`),
+      )
+    }
+  }
+
+  getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
+    const cache = this.#cache as unknown as AsyncCache<K, V>
+    if (this.#status !== 'hydrating' || cache.has(key)) return cache.getOrLoad(key, loader, options)
+    return this.#hydratedOrLate().then(() => cache.getOrLoad(key, loader, options))
+  }
+
+  /** Resolves when hydration is over, or after `hydrationWait` ms, whichever comes first. */
+  #hydratedOrLate(): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.#options.schedule(resolve, this.#options.hydrationWait)
+      void this.ready.then(() => {
+        cancel()
+        resolve()
+      })
+    })
+  }
+
+  async #hydrate(): Promise<void> {
+    let rows: [IDBValidKey, unknown][]
+    try {
+      rows = await entries(this.#store)
+    } catch (error) {
+      this.#status = error instanceof StorageUnavailableError ? 'unavailable' : 'failed'
+      this.#detach()
+      this.#writes.cancel()
+      this.#report(
+        `${describeError(error)}; the cache works in memory only (status '${this.#status}')`,
+      )
+      return
+    }
+    const cache = this.#cache
+    const gone = this.#gone ?? new Set()
+    const goneAll = this.#goneAll
+    this.#gone = null
+    const plan = planHydration(rows, {
+      version: this.#options.version,
+      policy: cache.policy,
+      now: cache.now(),
+      staleMs: cache.staleWhileRevalidate * 1000,
+      room: cache.maxsize - cache.size,
+      superseded: (key) => goneAll || gone.has(key) || cache.has(key),
+      keep: (key, value) => this.#keeps(key, value),
+    })
+    this.#writes.continueAfter(plan.lastSeq)
+    for (const key of plan.kept) this.#writes.onDisk.add(key)
+    this.#writes.discard(plan.discard)
+    const count = cache.load(plan.records)
+    if (plan.malformed > 0) {
+      this.#report(
+        `skipped and removed ${plan.malformed} malformed records (a damaged or foreign store)`,
+      )
+    }
+    this.#status = 'ready'
+    cache.publish({ type: 'persist-hydrated', count })
+  }
+
+  #observe(event: CacheEvent<DiskableKey, unknown>): void {
+    if (this.#applying) return
+    switch (event.type) {
+      case 'set':
+        if (isDiskable(event.key)) this.#writes.put(event.key)
+        return
+      case 'hit':
+        if (isDiskable(event.key)) this.#writes.touch(event.key)
+        return
+      case 'delete':
+      case 'evict':
+        if (!isDiskable(event.key)) return
+        this.#gone?.add(event.key)
+        this.#writes.remove(event.key, event.type === 'delete')
+        return
+      case 'clear':
+        if (this.#gone !== null) this.#goneAll = true
+        this.#writes.clear()
+        return
+    }
+  }
+
+  /** Applies a change another tab committed, without writing it again. */
+  #apply(change: Change): void {
+    const cache = this.#cache
+    const { onDisk } = this.#writes
+    this.#applying = true
+    try {
+      if (change.cleared) {
+        cache.clear()
+        onDisk.clear()
+        if (this.#gone !== null) this.#goneAll = true
+      }
+      for (const key of change.deleted) {
+        if (!isDiskable(key)) continue
+        cache.delete(key)
+        onDisk.delete(key)
+        this.#gone?.add(key)
+      }
+      const now = cache.now()
+      for (const { key, value, expiresAt } of change.stored) {
+        if (!isDiskable(key)) continue
+        if (expiresAt === null) cache.set(key, value, { ttl: null })
+        else if (expiresAt > now) cache.set(key, value, { ttl: (expiresAt - now) / 1000 })
+        else continue
+        onDisk.add(key)
+      }
+    } finally {
+      this.#applying = false
+    }
+  }
+
+  #keeps(key: DiskableKey, value: unknown): boolean {
+    const { filter } = this.#options
+    if (filter === undefined) return true
+    try {
+      return Boolean(filter(key as K, value as V))
+    } catch (error) {
+      this.#report(`filter threw (${describeError(error)}); the entry stays in memory only`, key)
+      return false
+    }
+  }
+
+  /** Stops following the cache, the page and other tabs. */
+  #detach(): void {
+    this.#unsubscribe()
+    this.#unlistenPage()
+    this.#tabs?.close()
+  }
+
+  #report(reason: string, ...key: [DiskableKey] | []): void {
+    reportError(this.#cache, reason, ...key)
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The on-disk format. Each entry is two records in one object store, so that a read that only
+ * changes recency or frequency rewrites the small metadata record and never the value:
+ *
+ * - `v<key>` holds a {@link ValueRecord}: the value and its expiry;
+ * - `m<key>` holds a {@link MetaRecord}: its recency stamp and LFU frequency.
+ *
+ * `<key>` is the cache key encoded by type, so `1`, `'1'` and `1n` stay apart. Every record
+ * carries the format and the user's `version`; anything else found in the store is foreign.
+ */
+
+import { hasIdentity } from '../keys.js'
+
+/** The layout of the records below; bumped if it ever changes, so old layouts are dropped. */
+const FORMAT = 1
+
+/** The user's data version: records written under another one are dropped, not misread. */
+export type Version = number | string
+
+/** A cache key that survives a reload: a primitive whose meaning is its content. */
+export type DiskableKey = string | number | bigint | boolean | null | undefined
+
+/** An entry's value and expiry (on the cache's clock, ms; `null` for never). */
+export interface ValueRecord {
+  f: typeof FORMAT
+  v: Version
+  key: DiskableKey
+  value: unknown
+  expiresAt: number | null
+}
+
+/** An entry's policy state: `seq` orders recency (higher is more recent), `freq` is its LFU count. */
+export interface MetaRecord {
+  f: typeof FORMAT
+  v: Version
+  key: DiskableKey
+  seq: number
+  freq: number
+}
+
+/**
+ * Whether `key` can be written: primitives only (other keys are compared by identity, which a
+ * reload does not keep), and not a key with an identity part (an object argument, a method's
+ * instance), whose entry would otherwise be handed to another object after a reload.
+ */
+export function isDiskable(key: unknown): key is DiskableKey {
+  switch (typeof key) {
+    case 'string':
+      return !hasIdentity(key)
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return true
+    default:
+      return key === null
+  }
+}
+
+function encode(key: DiskableKey): string {
+  switch (typeof key) {
+    case 'string':
+      return `s${key}`
+    case 'number':
+      // String() is exact for doubles and writes -0 as '0', matching Map's SameValueZero.
+      return `n${key}`
+    case 'bigint':
+      return `i${key}`
+    case 'boolean':
+      return key ? 't' : 'f'
+    case 'undefined':
+      return 'u'
+    default:
+      return 'z'
+  }
+}
+
+/** The IndexedDB key of `key`'s value record. */
+export function valueKey(key: DiskableKey): string {
+  return `v${encode(key)}`
+}
+
+/** The IndexedDB key of `key`'s metadata record. */
+export function metaKey(key: DiskableKey): string {
+  return `m${encode(key)}`
+}
+
+/** Builds the value record of one entry. */
+export function valueRecord(
+  version: Version,
+  key: DiskableKey,
+  value: unknown,
+  expiresAt: number | null,
+): ValueRecord {
+  return { f: FORMAT, v: version, key, value, expiresAt }
+}
+
+/** Builds the metadata record of one entry. */
+export function metaRecord(
+  version: Version,
+  key: DiskableKey,
+  seq: number,
+  freq: number,
+): MetaRecord {
+  return { f: FORMAT, v: version, key, seq, freq }
+}
+
+/** What one stored row turned out to be. */
+export type Row =
+  | { kind: 'value'; record: ValueRecord }
+  | { kind: 'meta'; record: MetaRecord }
+  /** Well formed, but written under another format or `version`. */
+  | { kind: 'outdated' }
+  /** Not ours, or damaged. */
+  | { kind: 'malformed' }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/** Reads one stored row, checking its shape, its key against where it is stored, and its version. */
+export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version): Row {
+  if (typeof diskKey !== 'string' || !isRecord(stored) || !isDiskable(stored.key)) {
+    return { kind: 'malformed' }
+  }
+  const { f, v, key } = stored
+  const versioned = typeof v === 'number' || typeof v === 'string'
+  if (typeof f !== 'number' || !versioned) return { kind: 'malformed' }
+  if (diskKey === valueKey(key)) {
+    const { expiresAt } = stored
+    if (expiresAt !== null && !Number.isFinite(expiresAt)) return { kind: 'malformed' }
+    if (f !== FORMAT || v !== version) return { kind: 'outdated' }
+    return { kind: 'value', record: stored as unknown as ValueRecord }
+  }
+  if (diskKey === metaKey(key)) {
+    const { seq, freq } = stored
+    if (!Number.isFinite(seq) || !Number.isSafeInteger(freq) || (freq as number) < 1) {
+      return { kind: 'malformed' }
+    }
+    if (f !== FORMAT || v !== version) return { kind: 'outdated' }
+    return { kind: 'meta', record: stored as unknown as MetaRecord }
+  }
+  return { kind: 'malformed' }
+}

@@ -1,0 +1,145 @@
+/**
+ * Shared by the persist unit tests: a fresh fake IndexedDB per test, manual timers, a way to read
+ * the raw rows, and store factories that count transactions or inject faults.
+ */
+import type { AsyncCache, CacheEvent } from 'asynccache'
+import type { Schedule, StoreFactory } from 'asynccache/persist'
+import { IDBFactory } from 'fake-indexeddb'
+import { createStore, entries, type UseStore } from 'idb-keyval'
+import { vi } from 'vitest'
+
+/** Installs an empty fake IndexedDB as the global idb-keyval opens. */
+export function freshIndexedDB(): IDBFactory {
+  const factory = new IDBFactory()
+  vi.stubGlobal('indexedDB', factory)
+  return factory
+}
+
+/** The database `persist()` uses for `name`. */
+export function database(name: string): UseStore {
+  return createStore(`asynccache:${name}`, 'entries')
+}
+
+/** The raw rows stored for `name`, by IndexedDB key. */
+export async function rows(name: string): Promise<Map<IDBValidKey, Record<string, unknown>>> {
+  return new Map(await entries(database(name)))
+}
+
+/** Timers run by hand: nothing fires unless the test says so. */
+export function manualTimers() {
+  const queue: { callback: () => void; ms: number; cancelled: boolean }[] = []
+  const schedule: Schedule = (callback, ms) => {
+    const timer = { callback, ms, cancelled: false }
+    queue.push(timer)
+    return () => {
+      timer.cancelled = true
+    }
+  }
+  return {
+    schedule,
+    /** Delays of the timers still waiting. */
+    waiting: () => queue.filter((t) => !t.cancelled).map((t) => t.ms),
+    /** Fires every waiting timer. */
+    fire() {
+      for (const timer of queue.splice(0)) if (!timer.cancelled) timer.callback()
+    },
+  }
+}
+
+/** What an instrumented store saw. */
+export interface StoreLog {
+  /** Readwrite transactions that reached the object store. */
+  transactions: number
+  /** IndexedDB keys of every `put`, in order. */
+  puts: IDBValidKey[]
+  /** The connections opened, so a test can close them under the store. */
+  connections: IDBDatabase[]
+}
+
+function logging(store: IDBObjectStore, log: StoreLog): IDBObjectStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'put') {
+        return (value: unknown, key: IDBValidKey) => {
+          const request = target.put(value, key)
+          log.puts.push(key)
+          return request
+        }
+      }
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/**
+ * A store factory that logs transactions, puts and connections; `wrap` may change each store
+ * call to inject a fault.
+ */
+export function instrumented(wrap?: (use: UseStore) => UseStore): {
+  log: StoreLog
+  createStore: StoreFactory
+} {
+  const log: StoreLog = { transactions: 0, puts: [], connections: [] }
+  const factory: StoreFactory = (dbName, storeName) => {
+    const inner = createStore(dbName, storeName)
+    const logged: UseStore = (mode, callback) =>
+      inner(mode, (store) => {
+        if (!log.connections.includes(store.transaction.db)) {
+          log.connections.push(store.transaction.db)
+        }
+        if (mode === 'readwrite') log.transactions++
+        return callback(logging(store, log))
+      })
+    return wrap === undefined ? logged : wrap(logged)
+  }
+  return { log, createStore: factory }
+}
+
+/**
+ * A store whose origin holds at most `limit` rows: a readwrite transaction that would leave more
+ * aborts with QuotaExceededError, as a browser's does when the quota is used up.
+ */
+export function rowQuota(limit: { rows: number }): (use: UseStore) => UseStore {
+  return (use) => (mode, callback) =>
+    use(mode, async (store) => {
+      const result = callback(store)
+      if (mode !== 'readwrite') return result
+      let over = false
+      const count = store.count()
+      count.onsuccess = () => {
+        if (count.result > limit.rows) {
+          over = true
+          store.transaction.abort()
+        }
+      }
+      try {
+        return await result
+      } catch (error) {
+        throw over ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : error
+      }
+    })
+}
+
+/** Collects the events of `types` that `cache` publishes. */
+export function recorder<K, V>(cache: AsyncCache<K, V>, ...types: CacheEvent['type'][]) {
+  const seen: CacheEvent<K, V>[] = []
+  cache.subscribe((event) => {
+    if (types.includes(event.type)) seen.push(event)
+  })
+  return seen
+}
+
+/** Resolves with the next event of `type` on `cache`. */
+export function nextEvent<K, V>(
+  cache: AsyncCache<K, V>,
+  type: CacheEvent['type'],
+): Promise<CacheEvent<K, V>> {
+  return new Promise((resolve) => {
+    const unsubscribe = cache.subscribe((event) => {
+      if (event.type !== type) return
+      unsubscribe()
+      resolve(event)
+    })
+  })
+}

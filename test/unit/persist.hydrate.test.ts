@@ -1,0 +1,288 @@
+import { AsyncCache, makeHashable } from 'asynccache'
+import { type PersistOptions, persist } from 'asynccache/persist'
+import { set as rawSet } from 'idb-keyval'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import {
+  database,
+  freshIndexedDB,
+  instrumented,
+  manualTimers,
+  recorder,
+  rows,
+} from './persist-fixtures.js'
+
+let t: number
+const now = () => t
+
+beforeEach(() => {
+  freshIndexedDB()
+  t = 1_000_000
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+type Options = ConstructorParameters<typeof AsyncCache>[0]
+
+/** A cache on the test clock, persisted under `name`, once hydrated. */
+async function open<V = string>(
+  name: string,
+  cacheOptions: Partial<Options> = {},
+  options: PersistOptions<unknown, V> = {},
+) {
+  const cache = new AsyncCache<unknown, V>({ maxsize: 10, policy: 'LRU', now, ...cacheOptions })
+  const store = persist(cache, { name, schedule: manualTimers().schedule, ...options })
+  await store.ready
+  return { cache, store }
+}
+
+describe('hydration after the cache object is rebuilt', () => {
+  test('values come back in LRU order, reads included', async () => {
+    const first = await open('lru')
+    for (const key of ['a', 'b', 'c', 'd']) first.cache.set(key, key.toUpperCase())
+    first.cache.get('a')
+    first.cache.get('c')
+    await first.store.stop()
+
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const hydrated = recorder(cache, 'persist-hydrated')
+    const store = persist(cache, { name: 'lru', schedule: manualTimers().schedule })
+    await store.ready
+    expect(store.status).toBe('ready')
+    expect(hydrated).toMatchObject([{ type: 'persist-hydrated', count: 4 }])
+    expect([...cache.keys()]).toEqual(['c', 'a', 'd', 'b'])
+    expect(cache.peek('a')).toBe('A')
+  })
+
+  test('LFU frequencies come back, and the hottest entries are kept', async () => {
+    const first = await open('lfu', { policy: 'LFU' })
+    for (const key of ['x', 'y', 'z']) first.cache.set(key, key)
+    for (let i = 0; i < 3; i++) first.cache.get('x')
+    first.cache.get('y')
+    await first.store.stop()
+
+    const second = await open('lfu', { policy: 'LFU' })
+    const frequencies = Object.fromEntries(
+      second.cache.inspect().map((entry) => [entry.key, entry.frequency]),
+    )
+    expect(frequencies).toEqual({ x: 4, y: 2, z: 1 })
+    second.cache.set('w', 'w') // a newcomer: frequency 1, recent
+    await second.store.stop()
+
+    const small = await open('lfu', { policy: 'LFU', maxsize: 2 })
+    expect(new Set(small.cache.keys())).toEqual(new Set(['x', 'y']))
+    await small.store.flush()
+    const left = await rows('lfu')
+    expect(left.has('vsz')).toBe(false)
+    expect(left.has('vsw')).toBe(false)
+    expect(left.has('vsx')).toBe(true)
+  })
+
+  test('the remaining TTL is restored on the cache clock; expired entries are dropped and deleted', async () => {
+    const first = await open('ttl', { ttl: 10 })
+    first.cache.set('short', 's')
+    first.cache.set('long', 'l', { ttl: 100 })
+    first.cache.set('forever', 'f', { ttl: null })
+    await first.store.stop()
+
+    t += 20_000
+    const second = await open('ttl', { ttl: 10 })
+    expect(second.cache.has('short')).toBe(false)
+    const remaining = Object.fromEntries(
+      second.cache.inspect().map((entry) => [entry.key, entry.ttlRemainingMs]),
+    )
+    expect(remaining).toEqual({ long: 80_000, forever: null })
+    await second.store.flush()
+    expect([...(await rows('ttl')).keys()].sort()).toEqual(
+      ['mslong', 'msforever', 'vslong', 'vsforever'].sort(),
+    )
+  })
+
+  test('a smaller maxsize brings back the entries the policy keeps and deletes the rest', async () => {
+    const first = await open('cap')
+    for (const key of ['a', 'b', 'c', 'd', 'e']) first.cache.set(key, key)
+    first.cache.get('a')
+    await first.store.stop()
+
+    const second = await open('cap', { maxsize: 3 })
+    expect([...second.cache.keys()]).toEqual(['a', 'e', 'd'])
+    await second.store.flush()
+    const left = await rows('cap')
+    expect(['vsb', 'msb', 'vsc', 'msc'].some((key) => left.has(key))).toBe(false)
+    expect(left.size).toBe(6)
+  })
+
+  test('data written under another version is dropped, not misread', async () => {
+    const first = await open('ver', {}, { version: 1 })
+    first.cache.set('a', 'shape 1')
+    await first.store.stop()
+
+    const second = await open('ver', {}, { version: 2 })
+    expect(second.cache.size).toBe(0)
+    await second.store.flush()
+    expect((await rows('ver')).size).toBe(0)
+  })
+
+  test('malformed or foreign records are skipped and removed, never thrown', async () => {
+    const first = await open('bad')
+    first.cache.set('good', 'ok')
+    await first.store.stop()
+    const db = database('bad')
+    await rawSet('vsjunk', 42, db)
+    await rawSet('vsmismatch', { f: 1, v: 1, key: 'other', value: 1, expiresAt: null }, db)
+    await rawSet('vsbadexpiry', { f: 1, v: 1, key: 'badexpiry', value: 1, expiresAt: 'soon' }, db)
+    await rawSet('msgood', { f: 1, v: 1, key: 'good', seq: 1, freq: 0 }, db)
+    await rawSet(7, 'not ours', db)
+    await rawSet('msorphan', { f: 1, v: 1, key: 'orphan', seq: 1, freq: 1 }, db)
+
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const errors = recorder(cache, 'persist-error')
+    const store = persist(cache, { name: 'bad', schedule: manualTimers().schedule })
+    await store.ready
+    expect(store.status).toBe('ready')
+    expect([...cache.entries()]).toEqual([['good', 'ok']])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ reason: expect.stringContaining('5 malformed records') })
+    await store.flush()
+    expect([...(await rows('bad')).keys()]).toEqual(['vsgood'])
+  })
+
+  test('keys of every primitive type round-trip and stay distinct', async () => {
+    const first = await open<number>('types')
+    const keys = [1, '1', 1n, true, 'true', null, undefined, -0, Number.NaN]
+    for (const [i, key] of keys.entries()) first.cache.set(key, i)
+    await first.store.stop()
+
+    const second = await open<number>('types')
+    // -0 and 0 are one Map key, as they are one IndexedDB key.
+    expect(new Map(second.cache.entries())).toEqual(new Map(keys.map((key, i) => [key, i])))
+  })
+})
+
+describe('what memory holds wins over the disk', () => {
+  test('a value set while hydrating is not overwritten by the older disk copy', async () => {
+    const first = await open('race')
+    first.cache.set('a', 'old')
+    first.cache.set('b', 'old')
+    await first.store.stop()
+
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const store = persist(cache, { name: 'race', schedule: manualTimers().schedule })
+    cache.set('a', 'new')
+    await store.ready
+    expect(cache.peek('a')).toBe('new')
+    expect(cache.peek('b')).toBe('old')
+    await store.flush()
+    expect((await rows('race')).get('vsa')).toMatchObject({ value: 'new' })
+  })
+
+  test('an entry deleted while hydrating is not brought back; a clear while hydrating wins', async () => {
+    const first = await open('gone')
+    for (const key of ['a', 'b', 'c']) first.cache.set(key, key)
+    await first.store.stop()
+
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    cache.set('a', 'memory')
+    const store = persist(cache, { name: 'gone', schedule: manualTimers().schedule })
+    cache.delete('a')
+    await store.ready
+    expect([...cache.keys()].sort()).toEqual(['b', 'c'])
+    await store.flush()
+    expect((await rows('gone')).has('vsa')).toBe(false)
+
+    const again = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const second = persist(again, { name: 'gone', schedule: manualTimers().schedule })
+    again.clear()
+    await second.ready
+    expect(again.size).toBe(0)
+    await second.flush()
+    expect((await rows('gone')).size).toBe(0)
+  })
+
+  test('entries the cache held before persist() are written too', async () => {
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    cache.set('early', 'bird')
+    const store = persist(cache, { name: 'early', schedule: manualTimers().schedule })
+    await store.flush()
+    expect((await rows('early')).get('vsearly')).toMatchObject({ value: 'bird' })
+  })
+})
+
+describe('getOrLoad waits for hydration, within a bound', () => {
+  /** A store whose first read waits until `release()`. */
+  function heldHydration() {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const { createStore } = instrumented(
+      (use) => (mode, callback) =>
+        mode === 'readonly' ? gate.then(() => use(mode, callback)) : use(mode, callback),
+    )
+    return { createStore, release }
+  }
+
+  test('a load started while hydrating is served from disk', async () => {
+    const first = await open('wait')
+    first.cache.set('a', 'from disk')
+    await first.store.stop()
+
+    const held = heldHydration()
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const store = persist(cache, { name: 'wait', createStore: held.createStore })
+    const loader = vi.fn(async () => 'from loader')
+    const result = store.getOrLoad('a', loader)
+    expect(store.status).toBe('hydrating')
+    held.release()
+    expect(await result).toBe('from disk')
+    expect(loader).not.toHaveBeenCalled()
+  })
+
+  test('past hydrationWait the loader runs, and hydration later keeps its value', async () => {
+    const first = await open('late')
+    first.cache.set('a', 'from disk')
+    await first.store.stop()
+
+    const held = heldHydration()
+    const timers = manualTimers()
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const store = persist(cache, {
+      name: 'late',
+      createStore: held.createStore,
+      schedule: timers.schedule,
+      hydrationWait: 1000,
+    })
+    const result = store.getOrLoad('a', async () => 'from loader')
+    expect(timers.waiting()).toEqual([1000])
+    timers.fire()
+    expect(await result).toBe('from loader')
+    held.release()
+    await store.ready
+    expect(cache.peek('a')).toBe('from loader')
+  })
+})
+
+describe('what is not persisted', () => {
+  test('keys with an identity part stay in memory only', async () => {
+    class Session {}
+    const key = makeHashable(new Session())
+    const first = await open('identity')
+    first.cache.set(key, 'per instance')
+    first.cache.set('plain', 'shared')
+    first.cache.get(key)
+    await first.store.stop()
+    expect([...(await rows('identity')).keys()].sort()).toEqual(['msplain', 'vsplain'])
+  })
+
+  test('entries the filter rejects stay in memory, and an older disk copy is deleted', async () => {
+    const filter = (_key: unknown, value: string) => !value.startsWith('secret')
+    const first = await open('filter', {}, { filter })
+    first.cache.set('token', 'public')
+    await first.store.flush()
+    first.cache.set('token', 'secret-123')
+    first.cache.set('other', 'secret-456')
+    await first.store.stop()
+    expect(first.cache.peek('token')).toBe('secret-123')
+    expect((await rows('filter')).size).toBe(0)
+  })
+})
