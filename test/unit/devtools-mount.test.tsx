@@ -1,0 +1,276 @@
+import { AsyncCache, unregisterCache } from 'asynccache'
+import { HOST_ATTRIBUTE, mountDevtools, STORAGE_KEY } from 'asynccache/devtools'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+
+type Options = Parameters<typeof mountDevtools>[0]
+
+const created: AsyncCache[] = []
+let unmounts: (() => void)[] = []
+
+function named(name: string, maxsize = 10): AsyncCache<string, number> {
+  const cache = new AsyncCache<string, number>({ maxsize, policy: 'LRU', name, now: () => 5_000 })
+  created.push(cache as AsyncCache)
+  return cache
+}
+
+function mount(options?: Options): () => void {
+  const unmount = mountDevtools(options)
+  unmounts.push(unmount)
+  return unmount
+}
+
+function shadow(): ShadowRoot {
+  const host = document.querySelector(`[${HOST_ATTRIBUTE}]`)
+  expect(host, 'the devtools host element').not.toBeNull()
+  return (host as HTMLElement).shadowRoot as ShadowRoot
+}
+
+function button(label: string | RegExp): HTMLButtonElement {
+  const found = [...shadow().querySelectorAll('button')].find((b) => {
+    const name = b.getAttribute('aria-label') ?? b.textContent ?? ''
+    return typeof label === 'string' ? name === label : label.test(name)
+  })
+  expect(found, `a button labelled ${label}`).toBeDefined()
+  return found as HTMLButtonElement
+}
+
+function card(label: string): string | null | undefined {
+  const cards = [...shadow().querySelectorAll('.card')]
+  return cards.find((c) => c.querySelector('dt')?.textContent === label)?.querySelector('dd')
+    ?.textContent
+}
+
+function key(code: string, init: KeyboardEventInit = {}): void {
+  document.dispatchEvent(new KeyboardEvent('keydown', { code, bubbles: true, ...init }))
+}
+
+const shortcut = () => key('KeyC', { key: 'Ç', altKey: true, shiftKey: true })
+
+/** Runs the pending animation frame and whatever Preact scheduled from it. */
+async function frame(): Promise<void> {
+  vi.advanceTimersToNextFrame()
+  await Promise.resolve()
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.useFakeTimers({
+    toFake: ['requestAnimationFrame', 'cancelAnimationFrame', 'setTimeout', 'clearTimeout'],
+  })
+})
+
+afterEach(() => {
+  for (const unmount of unmounts) unmount()
+  unmounts = []
+  for (const cache of created.splice(0)) unregisterCache(cache)
+  vi.useRealTimers()
+})
+
+describe('mountDevtools', () => {
+  test('puts a labelled toggle button into a shadow root on its own host, styled with the nonce', () => {
+    mount({ buttonPosition: 'top-left', nonce: 'abc123', theme: 'dark' })
+
+    const root = shadow()
+    const style = root.querySelector('style') as HTMLStyleElement
+    expect(style.nonce).toBe('abc123')
+    expect(style.textContent).toContain('.u-legend') // uPlot's CSS travels with the panel
+    expect(root.querySelector('.root')?.getAttribute('data-theme')).toBe('dark')
+    const toggle = button('Open asynccache devtools (Alt+Shift+C)')
+    expect(toggle.classList.contains('top-left')).toBe(true)
+    expect(toggle.getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+C')
+    expect(root.querySelector('.panel')).toBeNull()
+  })
+
+  test('opens on click, shows named caches (also later ones) and explicit unnamed ones', async () => {
+    const users = named('users')
+    const unnamed = new AsyncCache<string, number>({ maxsize: 3 })
+    mount({ caches: [unnamed] })
+
+    button(/^Open/).click()
+    const root = shadow()
+    expect(root.querySelector('.panel')).not.toBeNull()
+    expect(root.activeElement).toBe(root.querySelector('.panel'))
+
+    named('posts')
+    await frame()
+    const select = root.querySelector('select[aria-label=Cache]') as HTMLSelectElement
+    const labels = [...select.options].map((o) => o.textContent)
+    expect(labels).toEqual([
+      'unnamed cache #1 · LFU · 0/3',
+      'users · LRU · 0/10',
+      'posts · LRU · 0/10',
+    ])
+    expect(users.listening).toBe(true)
+  })
+
+  test('the selector switches cache, and the actions reset stats and clear the chosen cache', async () => {
+    const a = named('a')
+    const b = named('b')
+    b.set('x', 1)
+    b.get('x')
+    b.get('y')
+    mount({ initialIsOpen: true })
+    const root = shadow()
+    const select = root.querySelector('select[aria-label=Cache]') as HTMLSelectElement
+    select.value = '1'
+    select.dispatchEvent(new Event('change', { bubbles: true }))
+    await frame()
+    expect(card('Hits')).toBe('1')
+
+    button('Reset the statistics of b').click()
+    await frame()
+    expect(b.getStats()).toMatchObject({ hits: 0, misses: 0, size: 1 })
+    expect(card('Hits')).toBe('0')
+
+    button('Clear every entry of b').click()
+    await frame()
+    expect(b.size).toBe(0)
+    expect(card('Size')).toBe('0 / 10')
+    expect(a.getStats().hits).toBe(0)
+  })
+
+  test('deleting an entry in the panel deletes it from the cache', async () => {
+    const cache = named('c')
+    cache.set('gone', 1)
+    cache.set('kept', 2)
+    mount({ initialIsOpen: true })
+
+    button('Delete entry "gone"').click()
+    await frame()
+
+    expect(cache.has('gone')).toBe(false)
+    const keys = [...shadow().querySelectorAll('tbody td.key')].map((td) => td.textContent)
+    expect(keys).toEqual(['"kept"'])
+  })
+
+  test('renders once per animation frame while open, and never while closed', async () => {
+    const cache = named('busy')
+    mount({ initialIsOpen: true })
+    expect(card('Misses')).toBe('0')
+
+    for (let i = 0; i < 100; i++) cache.get(`k${i}`)
+    expect(card('Misses')).toBe('0') // nothing rendered per event
+    await frame()
+    expect(card('Misses')).toBe('100')
+
+    button(/^Close/).click()
+    vi.clearAllTimers()
+    for (let i = 0; i < 100; i++) cache.get(`k${i}`)
+    expect(vi.getTimerCount()).toBe(0) // no frame requested, no tick
+    expect(shadow().querySelector('.panel')).toBeNull()
+  })
+
+  test('Alt+Shift+C toggles the panel, Escape closes it and focus returns to the button', () => {
+    named('k')
+    mount()
+    shortcut()
+    const root = shadow()
+    expect(root.querySelector('.panel')).not.toBeNull()
+
+    root
+      .querySelector('.panel')
+      ?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(root.querySelector('.panel')).toBeNull()
+    expect(root.activeElement).toBe(root.querySelector('.toggle'))
+
+    shortcut()
+    expect(root.querySelector('.panel')).not.toBeNull()
+    shortcut()
+    expect(root.querySelector('.panel')).toBeNull()
+    key('KeyC', { altKey: true }) // not the shortcut
+    expect(root.querySelector('.panel')).toBeNull()
+  })
+
+  test('remembers open state, height and the selected cache in localStorage', async () => {
+    named('first')
+    named('second')
+    const unmount = mount()
+    shortcut()
+    const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement
+    select.value = '1'
+    select.dispatchEvent(new Event('change', { bubbles: true }))
+    const handle = shadow().querySelector('hr.resize') as HTMLElement
+    handle.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }))
+    await frame()
+
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '')).toEqual({
+      open: true,
+      height: 384,
+      selected: 'second',
+    })
+
+    unmount()
+    mount({ initialIsOpen: false })
+    const root = shadow()
+    expect(root.querySelector('.panel')).not.toBeNull() // remembered state wins
+    expect((root.querySelector('select[aria-label=Cache]') as HTMLSelectElement).value).toBe('1')
+    expect((root.querySelector('.panel') as HTMLElement).style.height).toBe('384px')
+    // Opening by itself on load must not steal the page's focus.
+    expect(root.activeElement).toBeNull()
+  })
+
+  test('works when localStorage throws or holds garbage', () => {
+    localStorage.setItem(STORAGE_KEY, '{not json')
+    mount({ initialIsOpen: true })
+    expect(shadow().querySelector('.panel')).not.toBeNull()
+    unmounts.pop()?.()
+
+    const spy = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('blocked', 'SecurityError')
+    })
+    try {
+      mount({ initialIsOpen: true })
+      expect(shadow().querySelector('.panel')).not.toBeNull()
+      shortcut() // writes: must not throw either
+      expect(shadow().querySelector('.panel')).toBeNull()
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  test('the graph explains itself where there is no 2D canvas (happy-dom)', async () => {
+    named('g')
+    mount({ initialIsOpen: true })
+    await frame() // Preact runs effects after paint
+    expect(shadow().querySelector('.graph .empty')?.textContent).toBe(
+      'The graph needs a 2D canvas, which this environment lacks.',
+    )
+    expect(button('Pause the live graph').getAttribute('aria-pressed')).toBe('false')
+  })
+
+  test('unmount removes every listener, timer and DOM node', () => {
+    const cache = named('u')
+    const unmount = mount({ initialIsOpen: true })
+    expect(cache.listening).toBe(true)
+    cache.get('x') // a frame is now pending
+
+    unmount()
+
+    expect(cache.listening).toBe(false)
+    expect(document.querySelector(`[${HOST_ATTRIBUTE}]`)).toBeNull()
+    expect(vi.getTimerCount()).toBe(0)
+    const later = named('after-unmount')
+    expect(later.listening).toBe(false) // the registry listener is gone
+    shortcut()
+    expect(document.querySelector(`[${HOST_ATTRIBUTE}]`)).toBeNull()
+    unmount() // twice is harmless
+  })
+
+  test('rejects bad options with a message naming the option and what is allowed', () => {
+    expect(() => mountDevtools({ buttonPosition: 'middle' as never })).toThrow(
+      "mountDevtools: buttonPosition must be one of 'top-left', 'top-right', 'bottom-left', 'bottom-right', got 'middle'",
+    )
+    expect(() => mountDevtools({ theme: 'blue' as never })).toThrow(TypeError)
+    expect(() => mountDevtools({ window: 1.5 })).toThrow(
+      'mountDevtools: window must be an integer number of seconds from 2 to 3600, got 1.5',
+    )
+    expect(() => mountDevtools({ window: 1.5 })).toThrow(RangeError)
+    expect(() => mountDevtools({ caches: [{}] as never })).toThrow(
+      'mountDevtools: caches must be an array of AsyncCache instances',
+    )
+    expect(() => mountDevtools({ now: 5 as never })).toThrow(
+      'mountDevtools: now must be a function, got 5',
+    )
+    expect(document.querySelector(`[${HOST_ATTRIBUTE}]`)).toBeNull()
+  })
+})
