@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url'
 import babel from '@rolldown/plugin-babel'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { findChromium } from './scripts/chromium-path.mjs'
+import { mockApi } from './demo/api.js'
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium-path.mjs'
 import { testApi } from './test/support/test-api.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -20,12 +21,15 @@ const sourceEntries = {
 // through Babel first. Kept to an explicit list because Babel is slow; extend as needed.
 const decoratorFiles = [/\.decorators\.test\.tsx?(?:$|\?)/, /[\\/]readme-examples[\\/]/]
 
-export default defineConfig({
+// `vite` and `vite preview` serve the demo (index.html) with its mock API; `vite build` builds the
+// library, `vite build --mode demo` the demo app into dist-demo/.
+export default defineConfig(({ mode }) => ({
   plugins: [
     babel({
       include: decoratorFiles,
       plugins: [['@babel/plugin-proposal-decorators', { version: '2023-11' }]],
     }),
+    mockApi(),
   ],
   resolve: {
     // Anchored regexes: a plain 'asynccache' alias would also rewrite 'asynccache/fetch'.
@@ -34,25 +38,28 @@ export default defineConfig({
       replacement: fromRoot(file),
     })),
   },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    sourcemap: true,
-    // Oxc compress + mangle. For ES library output Vite deliberately keeps whitespace so
-    // /* @__PURE__ */ annotations survive for consumers' tree-shaking.
-    minify: true,
-    lib: {
-      // Output name -> source; add `fetch: 'lib/fetch/index.ts'`, `persist: 'lib/persist/index.ts'`,
-      // `devtools: 'devtools/index.ts'` here (and to package.json "exports") as they land.
-      entry: { index: fromRoot('lib/index.ts') },
-      formats: ['es'],
-      fileName: (_format, name) => `${name}.js`,
-    },
-    rolldownOptions: {
-      // idb-keyval (used by persist) stays a real import; preact gets bundled into devtools.
-      external: [/^idb-keyval(?:\/|$)/],
-    },
-  },
+  build:
+    mode === 'demo'
+      ? { outDir: 'dist-demo', emptyOutDir: true }
+      : {
+          outDir: 'dist',
+          emptyOutDir: true,
+          sourcemap: true,
+          // Oxc compress + mangle. For ES library output Vite deliberately keeps whitespace so
+          // /* @__PURE__ */ annotations survive for consumers' tree-shaking.
+          minify: true,
+          lib: {
+            // Output name -> source; add `fetch: 'lib/fetch/index.ts'`, `persist: 'lib/persist/index.ts'`,
+            // `devtools: 'devtools/index.ts'` here (and to package.json "exports") as they land.
+            entry: { index: fromRoot('lib/index.ts') },
+            formats: ['es'],
+            fileName: (_format, name) => `${name}.js`,
+          },
+          rolldownOptions: {
+            // idb-keyval (used by persist) stays a real import; preact gets bundled into devtools.
+            external: [/^idb-keyval(?:\/|$)/],
+          },
+        },
   test: {
     projects: [
       {
@@ -77,19 +84,24 @@ export default defineConfig({
               launchOptions: {
                 // undefined -> Playwright's own downloaded browser.
                 executablePath: findChromium() ?? undefined,
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                ],
+                args: CHROMIUM_ARGS,
               },
             }),
             instances: [{ browser: 'chromium' }],
           },
         },
       },
+      {
+        extends: true,
+        test: {
+          // Playwright drives Chromium against the demo served by a Vite server the tests start.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
-})
+}))

@@ -77,7 +77,7 @@ export function createMockApi(initial: Partial<ApiSettings> = {}) {
       }
       const found = product(Number(path.slice('/api/products/'.length)))
       if (found === undefined) return send(res, 404, { error: `No product at ${path}` })
-      send(res, 200, found, { 'cache-control': 'max-age=300' })
+      send(res, 200, found)
     }
     if (delay > 0) setTimeout(reply, delay)
     else reply()

@@ -5,6 +5,15 @@ import { createRequire } from 'node:module'
 
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium'
 
+/** Launch flags for a root, offline, headless machine: no sandbox, no GPU, no calls home. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
 /** @param {string} path */
 function isExecutable(path) {
   try {
