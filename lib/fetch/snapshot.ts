@@ -49,27 +49,49 @@ export async function snapshotOf(response: Response): Promise<ResponseSnapshot> 
  * reader can alter the stored ones), the same status, status text and headers.
  *
  * `url`, `redirected` and `type` cannot be passed to the Response constructor (a constructed
- * response reads `''`, `false` and `'default'`), so they are defined as own properties of the
- * replayed Response, shadowing the prototype's getters; its `clone()` carries them over too.
+ * response reads `''`, `false` and `'default'`), so the replayed Response is of a subclass
+ * whose getters return the snapshot's; its `clone()` keeps them too. A subclass rather than
+ * `Object.defineProperty` on each instance: defining own properties costs a hit about 0.6 µs
+ * (Node 20), a tenth of the Response's construction.
  */
 export function replay(snapshot: ResponseSnapshot): Response {
   const { status, statusText, headers } = snapshot
   const body = NULL_BODY_STATUSES.has(status) ? null : snapshot.body
-  return withIdentity(new Response(body, { status, statusText, headers }), snapshot)
+  return new (replayedClass())(body, { status, statusText, headers }, snapshot)
 }
 
-function withIdentity(
-  response: Response,
-  { url, redirected, type }: Pick<Response, 'url' | 'redirected' | 'type'>,
-): Response {
-  return Object.defineProperties(response, {
-    url: { value: url },
-    redirected: { value: redirected },
-    type: { value: type },
-    clone: { value: cloneWithIdentity },
-  })
-}
+type Identity = Pick<ResponseSnapshot, 'url' | 'redirected' | 'type'>
+type ReplayedClass = new (body: BodyInit | null, init: ResponseInit, identity: Identity) => Response
 
-function cloneWithIdentity(this: Response): Response {
-  return withIdentity(Response.prototype.clone.call(this), this)
+let replayed: ReplayedClass | undefined
+
+/**
+ * The Response subclass of replays, made at the first replay because importing the module must
+ * not touch the `Response` global (it may not exist yet, or be swapped, as test setups do).
+ */
+function replayedClass(): ReplayedClass {
+  if (replayed !== undefined && Object.getPrototypeOf(replayed) === Response) return replayed
+  class ReplayedResponse extends Response {
+    readonly #identity: Identity
+    constructor(body: BodyInit | null, init: ResponseInit, identity: Identity) {
+      super(body, init)
+      this.#identity = identity
+    }
+    override get url(): string {
+      return this.#identity.url
+    }
+    override get redirected(): boolean {
+      return this.#identity.redirected
+    }
+    override get type(): ResponseType {
+      return this.#identity.type
+    }
+    override clone(): Response {
+      const copy = super.clone()
+      const { status, statusText, headers } = copy
+      return new ReplayedResponse(copy.body, { status, statusText, headers }, this.#identity)
+    }
+  }
+  replayed = ReplayedResponse
+  return replayed
 }
