@@ -84,6 +84,11 @@ function drop(store: IDBObjectStore, key: DiskableKey): void {
   store.delete(metaKey(key))
 }
 
+function isEmpty(batch: Batch): boolean {
+  const { clear, rows, deletes, puts, metas } = batch
+  return !clear && rows.length + deletes.length + puts.length + metas.length === 0
+}
+
 function byKey(records: EntryRecord<DiskableKey, unknown>[]) {
   return new Map(records.map((record) => [record.key, record]))
 }
@@ -196,8 +201,7 @@ export class WriteBehind {
   }
 
   /** Turns the pending changes into a batch, reading values, expiries and frequencies from the cache. */
-  #take(): Batch | null {
-    if (!this.#clear && this.#pending.size === 0 && this.#rows.length === 0) return null
+  #take(): Batch {
     const { cache } = this.#context
     const ops = this.#pending
     const batch: Batch = {
@@ -244,7 +248,8 @@ export class WriteBehind {
 
   async #write(): Promise<void> {
     const batch = this.#take()
-    if (batch === null) return
+    // Keys may all have dropped out (reads of memory-only entries): then no transaction at all.
+    if (isEmpty(batch)) return
     let victims: DiskableKey[] = []
     let failures: CloneFailure[]
     try {
