@@ -138,8 +138,8 @@ export function Entries({ cache, version }: EntriesProps) {
             </th>
             {header('rank', 'Rank', 'num')}
             {lfu && header('frequency', 'Uses', 'num')}
-            {header('age', 'Age', 'num')}
-            {header('ttl', 'TTL left', 'num')}
+            {header('age', 'Age', 'dur')}
+            {header('ttl', 'TTL left', 'dur')}
             <th scope="col" class="action">
               <span class="sr">Actions</span>
             </th>
@@ -155,8 +155,8 @@ export function Entries({ cache, version }: EntriesProps) {
               <td class="value">{preview(entry.value)}</td>
               <td class="num">{entry.rank}</td>
               {lfu && <td class="num">{entry.frequency}</td>}
-              <td class="num">{entry.ageMs === null ? '—' : duration(entry.ageMs)}</td>
-              <td class={entry.stale ? 'num stale' : 'num'}>
+              <td class="dur">{entry.ageMs === null ? '—' : duration(entry.ageMs)}</td>
+              <td class={entry.stale ? 'dur stale' : 'dur'}>
                 {entry.ttlRemainingMs === null
                   ? '∞'
                   : entry.stale

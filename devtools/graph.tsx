@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot'
 import type { Series } from './recorder.js'
 
-const HEIGHT = 180
+const HEIGHT = 170
 /** Whole counts only on the y axis: events per second are integers. */
 const COUNT_INCREMENTS = [
   1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6,
@@ -20,11 +20,15 @@ export function chartData(series: Series): uPlot.AlignedData {
   return [series.offsets, series.hits, series.misses, series.evictions]
 }
 
+/** An x value (seconds relative to the window's last second) as the axis and legend show it. */
+function ago(offset: number): string {
+  return offset === 0 ? 'now' : `${offset} s`
+}
+
 function chartOptions(container: HTMLElement): uPlot.Options {
   // Canvas text cannot read CSS variables: take the theme's colours once, from the container.
   const style = getComputedStyle(container)
-  const axis = (label: string, values?: uPlot.Axis['values']): uPlot.Axis => ({
-    label,
+  const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
     stroke: style.color,
     grid: { stroke: style.borderTopColor, width: 1 },
     ticks: { stroke: style.borderTopColor, width: 1 },
@@ -42,11 +46,11 @@ function chartOptions(container: HTMLElement): uPlot.Options {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [
-      axis('seconds ago', (_u, splits) => splits.map((s) => (s === 0 ? 'now' : `${s} s`))),
-      { ...axis('per second'), incrs: COUNT_INCREMENTS },
+      axis((_u, splits) => splits.map(ago)),
+      { ...axis(), label: 'per second', incrs: COUNT_INCREMENTS },
     ],
     series: [
-      { label: 'second' },
+      { label: 'Time', value: (_u, offset) => (offset === null ? '--' : ago(offset)) },
       line('Hits', '#16a34a'),
       line('Misses', '#d97706'),
       line('Evictions', '#dc2626'),
@@ -104,7 +108,8 @@ export function Graph({ series, onChart }: GraphProps) {
     }
   }, [onChart])
 
-  useEffect(() => {
+  // In the same frame as the rest of the panel: a plain effect would lag a frame behind.
+  useLayoutEffect(() => {
     if (!paused) chart.current?.setData(chartData(series))
   })
 

@@ -117,8 +117,8 @@ export function Panel(props: PanelProps) {
       ) : (
         <div class="body">
           <div class="overview">
-            <StatsCards stats={cache.getStats()} />
             <Graph series={selected.series(props.now)} onChart={props.onChart} />
+            <StatsCards stats={cache.getStats()} />
           </div>
           <div class="details">
             <div class="tabs" role="tablist" aria-label="Details">

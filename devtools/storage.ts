@@ -12,7 +12,7 @@ export const STORAGE_KEY = 'asynccache-devtools'
 
 /** Panel heights the resize handle allows, in CSS pixels. */
 export const MIN_HEIGHT = 160
-export const DEFAULT_HEIGHT = 360
+export const DEFAULT_HEIGHT = 440
 
 /**
  * Reads the remembered state, falling back to `defaults` field by field. localStorage may be

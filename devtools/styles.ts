@@ -67,17 +67,16 @@ header .spacer{flex:1}
 .overview{flex:0 0 42%;min-width:0;overflow:auto;padding:8px 10px;border-right:1px solid var(--border)}
 .details{flex:1;min-width:0;display:flex;flex-direction:column}
 .empty{padding:16px;color:var(--muted)}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(104px,1fr));gap:6px;margin:0}
-.card{background:var(--bg-2);border:1px solid var(--border);border-radius:6px;padding:4px 8px;min-width:0}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(100px,1fr));gap:6px;margin:8px 0 0}
+.card{background:var(--bg-2);border:1px solid var(--border);border-radius:6px;padding:2px 8px;min-width:0}
 .card dt{color:var(--muted);font-size:11px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .card dd{margin:0;font-size:15px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 details{margin:6px 0}
 summary{cursor:pointer;color:var(--muted)}
 pre{margin:4px 0;padding:6px;background:var(--bg-2);border-radius:4px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
-.graph{margin-top:8px}
 .graph-head{display:flex;align-items:center;gap:8px;margin-bottom:4px}
 .graph-head h3{font-size:12px;margin:0;color:var(--muted);font-weight:600;flex:1}
-.plot{min-height:180px;width:100%}
+.plot{min-height:170px;width:100%}
 .plot .u-legend{color:var(--fg);font-size:12px}
 .tabs{display:flex;gap:2px;padding:4px 10px 0;border-bottom:1px solid var(--border);flex:none}
 .tabs button{border-radius:4px 4px 0 0;border-bottom:none;background:transparent}
@@ -89,13 +88,13 @@ pre{margin:4px 0;padding:6px;background:var(--bg-2);border-radius:4px;overflow:a
 .toolbar .count{margin-left:auto;color:var(--muted)}
 .viewport{flex:1;min-height:0;overflow:auto;position:relative;font-variant-numeric:tabular-nums}
 .sizer{display:flow-root}
-table{width:100%;border-collapse:separate;border-spacing:0;table-layout:fixed}
-th,td{height:${ROW_HEIGHT}px;padding:0 8px;border-bottom:1px solid var(--border);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;text-align:left;line-height:${ROW_HEIGHT - 1}px}
-thead th{position:sticky;top:0;z-index:1;background:var(--bg-2);color:var(--muted);font-weight:600}
-th button{border:none;background:none;padding:0;font-weight:600;color:inherit;line-height:inherit}
-th.key,td.key{width:28%}th.num,td.num{width:76px;text-align:right}
-th.time{width:100px}th.type{width:110px}th.action{width:72px}td.action{text-align:right}
-td.action button{padding:0 6px;line-height:18px}
+.viewport table{width:100%;border-collapse:separate;border-spacing:0;table-layout:fixed}
+.viewport th,.viewport td{height:${ROW_HEIGHT}px;padding:0 8px;border-bottom:1px solid var(--border);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;text-align:left;line-height:${ROW_HEIGHT - 1}px}
+.viewport thead th{position:sticky;top:0;z-index:1;background:var(--bg-2);color:var(--muted);font-weight:600}
+.viewport th button{border:none;background:none;padding:0;font-weight:600;color:inherit;line-height:inherit}
+.viewport .key{width:28%}.viewport .num{width:74px;text-align:right}.viewport .dur{width:92px;text-align:right}
+.viewport .time{width:100px}.viewport .type{width:110px}.viewport .action{width:84px;text-align:right}
+.viewport .action button{padding:0 6px;line-height:18px}
 .type-hit{color:#16a34a}.type-miss{color:#d97706}.type-evict{color:#dc2626}
 .stale{color:#d97706}
 ${uplotCss}

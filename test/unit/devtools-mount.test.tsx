@@ -195,7 +195,7 @@ describe('mountDevtools', () => {
 
     expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '')).toEqual({
       open: true,
-      height: 384,
+      height: 464,
       selected: 'second',
     })
 
@@ -204,7 +204,7 @@ describe('mountDevtools', () => {
     const root = shadow()
     expect(root.querySelector('.panel')).not.toBeNull() // remembered state wins
     expect((root.querySelector('select[aria-label=Cache]') as HTMLSelectElement).value).toBe('1')
-    expect((root.querySelector('.panel') as HTMLElement).style.height).toBe('384px')
+    expect((root.querySelector('.panel') as HTMLElement).style.height).toBe('464px')
     // Opening by itself on load must not steal the page's focus.
     expect(root.activeElement).toBeNull()
   })
