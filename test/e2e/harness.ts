@@ -7,14 +7,19 @@ import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium-path.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** Where the e2e tests leave screenshots for a person to look at (git-ignored). */
-export const OUTPUT = join(root, 'test-output/e2e')
+/**
+ * Where screenshots go: test-output/e2e (git-ignored) for a person to look at after a test run;
+ * `npm run screenshots` points SCREENSHOT_DIR at docs/ to refresh the README's pictures.
+ */
+export const OUTPUT = process.env.SCREENSHOT_DIR
+  ? join(root, process.env.SCREENSHOT_DIR)
+  : join(root, 'test-output/e2e')
 
 /** The demo served by a Vite dev server on a free loopback port, and its mock API's controls. */
 export interface Demo {
   url: string
-  /** Requests the mock API has served since the last settings or reset. */
-  served(): Promise<number>
+  /** Product requests (`/api/products/:id`) the mock API served since the last settings or reset. */
+  productRequests(): Promise<number>
   /** Changes the mock API's latency, errors or seed, and zeroes its counters. */
   settings(settings: Partial<ApiSettings>): Promise<void>
   close(): Promise<void>
@@ -35,7 +40,12 @@ export async function startDemo(): Promise<Demo> {
     fetch(new URL(path, url), init).then((r) => r.json())
   return {
     url,
-    served: async () => (await api('/api/__stats')).served,
+    productRequests: async () => {
+      const { byPath } = (await api('/api/__stats')) as { byPath: Record<string, number> }
+      return Object.entries(byPath)
+        .filter(([path]) => /^\/api\/products\/\d+$/.test(path))
+        .reduce((sum, [, n]) => sum + n, 0)
+    },
     settings: async (settings) => {
       await api('/api/__settings', { method: 'POST', body: JSON.stringify(settings) })
     },
@@ -55,5 +65,19 @@ export function launchChromium(): Promise<Browser> {
 /** Opens the demo and waits until its cache is ready (hydrated when persistence is on). */
 export async function openDemo(page: Page, demo: Demo): Promise<void> {
   await page.goto(demo.url)
+  await waitReady(page)
+}
+
+/** Waits for the demo's data layer to be ready and its first catalogue page to be shown. */
+export async function waitReady(page: Page): Promise<void> {
   await page.locator('main[data-ready="true"]').waitFor()
+  await page.locator('button.product').first().waitFor()
+}
+
+/** The number on one of the overlay's stat cards ('Hits', 'Misses', ...); it lives in a shadow root. */
+export async function overlayStat(page: Page, label: string): Promise<number> {
+  const card = page
+    .locator('[data-asynccache-devtools] .card')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+  return Number((await card.locator('dd').innerText()).replace(/[^\d.]/g, ''))
 }
