@@ -43,8 +43,9 @@ const unwrapNotStored = (error: unknown): Response => {
  *   once however many callers ask at once (single-flight); each caller gets its own Response,
  *   replayed from a stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
- *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others still reach
- *   every waiting caller (see {@link NotStoredError}) and the next call fetches again.
+ *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL, stored with one more
+ *   `set` event than other entries. The others still reach every waiting caller (see
+ *   {@link NotStoredError}) and the next call fetches again.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
  *   HEAD entries (RFC 9111 section 4.4).
@@ -98,10 +99,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
         ttl = result.ttl
         return result.snapshot
       })
-      // getOrLoad stores `loaded`'s value with the cache's default TTL, in a reaction it attaches
-      // as soon as this loader returns. Attached a microtask later, this one runs after that store
-      // and gives the entry the response's own TTL, unless a set, delete or clear of the key won
-      // over the load meanwhile (then the entry is not this snapshot).
+      // The response's own TTL, through today's core: getOrLoad stores `loaded`'s value with the
+      // cache's default TTL in a reaction it attaches as soon as this loader returns. Attached a
+      // microtask later, this one runs right after that store and sets the entry again with its
+      // TTL (one more `set` event, and under LFU one more use), unless a set, delete or clear of
+      // the key won over the load meanwhile: then the entry is not this snapshot. A core option
+      // letting a loader choose its value's TTL would turn this into a plain return.
       queueMicrotask(() => {
         loaded.then((snapshot) => {
           if (ttl !== undefined && ttl !== cache.ttl && cache.peek(key) === snapshot) {
@@ -111,7 +114,8 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       })
       if (loading !== undefined) {
         loading.set(loaded, key)
-        loaded.then(noop, noop).finally(() => loading.delete(loaded))
+        const forget = () => loading.delete(loaded)
+        loaded.then(forget, forget)
       }
       return loaded
     }

@@ -2,72 +2,123 @@
  * How much a cachedFetch hit costs over building the same Response in memory by hand: a
  * standalone measurement for the fetch layer (the benchmark suite proper lives in test/bench/).
  *
- *   node test/support/fetch-hit-overhead.mjs [--time <ms per task>]
+ *   node --expose-gc test/support/fetch-hit-overhead.mjs [--browser] [--rounds <n>] [--batch <ops>]
  *
- * Loads the TypeScript sources through Vite's module runner, so nothing needs building first.
+ * Runs in Node, and with `--browser` in headless Chromium too (the library bundled by Vite and
+ * imported into a blank page). Rounds interleave the cases, so that load from other work on
+ * the machine spreads over all of them; each case reports its median nanoseconds per call.
  */
 import { parseArgs } from 'node:util'
-import { Bench } from 'tinybench'
-import { runnerImport } from 'vite'
+import { build, runnerImport } from 'vite'
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium-path.mjs'
 
-const { values } = parseArgs({ options: { time: { type: 'string', default: '1500' } } })
-const root = new URL('../../', import.meta.url)
-/** @param {string} path from the repository root */
-const load = async (path) =>
-  (await runnerImport(new URL(path, root).pathname, { configFile: false, logLevel: 'error' }))
-    .module
-
-const { cachedFetch, replay } = await load('lib/fetch/index.ts')
-
-const url = 'https://api.test/users/42'
-const bytes = new TextEncoder().encode(
-  JSON.stringify({ id: 42, name: 'Ada Lovelace', email: 'ada@example.test', roles: ['admin'] }),
-)
-/** @type {[string, string][]} */
-const headers = [
-  ['content-type', 'application/json'],
-  ['cache-control', 'max-age=600'],
-  ['etag', '"v42"'],
-]
-/** @type {ResponseInit} */
-const init = { status: 200, statusText: 'OK', headers }
-
-const api = cachedFetch({
-  maxsize: 128,
-  fetch: async () =>
-    Object.defineProperty(new Response(bytes.slice(), init), 'url', { value: url }),
+const { values } = parseArgs({
+  options: {
+    browser: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '25' },
+    batch: { type: 'string', default: '2000' },
+  },
 })
-await (await api(url)).arrayBuffer() // the one miss: from here on every call is a hit
-const snapshot = api.cacheInstance.peek(url)
-const loader = () => snapshot
+const entry = new URL('../../lib/fetch/index.ts', import.meta.url).pathname
+const settings = { rounds: Number(values.rounds), batch: Number(values.batch) }
 
-const bench = new Bench({ time: Number(values.time), warmup: true })
-bench
-  .add('new Response(bytes, init)', () => new Response(bytes, init))
-  .add('cache.getOrLoad hit (core alone)', () => api.cacheInstance.getOrLoad(url, loader))
-  .add('replay(snapshot)', () => replay(snapshot))
-  .add('await api(url) hit', async () => api(url))
-  .add('new Response + text()', () => new Response(bytes, init).text())
-  .add('await api(url) hit + text()', async () => (await api(url)).text())
-
-await bench.run()
-const rows = bench.tasks.map(({ name, result }) => {
-  if (result.state !== 'completed') throw new Error(`${name}: ${result.state}`)
-  return {
-    task: name,
-    'ns/op (mean)': Math.round(result.latency.mean * 1e6),
-    'ns/op (p50)': Math.round(result.latency.p50 * 1e6),
-    'ops/s': Math.round(result.throughput.mean),
-    'rme %': Number(result.latency.rme.toFixed(2)),
+/**
+ * The measurement, self-contained so that it also runs inside the page (it is sent as source).
+ * @param {typeof import('../../lib/fetch/index.ts')} fetchLayer
+ * @param {{ rounds: number, batch: number }} settings
+ * @returns {Promise<Record<string, number>>} median ns per call, by case
+ */
+async function measure({ cachedFetch, replay }, { rounds, batch }) {
+  const url = 'https://api.test/users/42'
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({ id: 42, name: 'Ada Lovelace', email: 'ada@example.test', roles: ['admin'] }),
+  )
+  /** @type {ResponseInit} */
+  const init = {
+    status: 200,
+    statusText: 'OK',
+    headers: [
+      ['content-type', 'application/json'],
+      ['cache-control', 'max-age=600'],
+      ['etag', '"v42"'],
+    ],
   }
-})
-console.table(rows)
-/** @param {string} name */
-const ns = (name) => rows.find((row) => row.task === name)?.['ns/op (p50)'] ?? Number.NaN
-console.log(
-  `hit overhead over new Response: ${ns('await api(url) hit') - ns('new Response(bytes, init)')} ns ` +
-    `(${(ns('await api(url) hit') / ns('new Response(bytes, init)')).toFixed(2)}x); ` +
-    `with text(): ${ns('await api(url) hit + text()') - ns('new Response + text()')} ns ` +
-    `(${(ns('await api(url) hit + text()') / ns('new Response + text()')).toFixed(2)}x)`,
-)
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`)
+  const api = cachedFetch({ maxsize: 128, fetch: async () => new Response(bytes.slice(), init) })
+  await (await api(url)).arrayBuffer() // the one miss: from here on every call is a hit
+  const snapshot = /** @type {import('../../lib/fetch/index.ts').ResponseSnapshot} */ (
+    api.cacheInstance.peek(url)
+  )
+  const loader = () => snapshot
+  /** @type {Record<string, () => unknown>} */
+  const cases = {
+    'new Response(bytes, init)': () => new Response(bytes, init),
+    'replay(snapshot)': () => replay(snapshot),
+    'cache.getOrLoad hit (core)': () => api.cacheInstance.getOrLoad(url, loader),
+    'api(url) hit': () => api(url),
+    'new Response + text()': () => new Response(bytes, init).text(),
+    'api(url) hit + text()': async () => (await api(url)).text(),
+  }
+  /** @type {Record<string, number[]>} */
+  const samples = {}
+  for (let round = -3; round < rounds; round++) {
+    for (const [name, run] of Object.entries(cases)) {
+      // Each batch starts from a collected heap, so no case pays for another's garbage.
+      /** @type {{ gc?: () => void }} */ (globalThis).gc?.()
+      const start = performance.now()
+      for (let i = 0; i < batch; i++) await run()
+      const ns = ((performance.now() - start) * 1e6) / batch
+      if (round >= 0) (samples[name] ??= []).push(ns)
+    }
+  }
+  /** @type {Record<string, number>} */
+  const medians = {}
+  for (const [name, list] of Object.entries(samples)) {
+    list.sort((a, b) => a - b)
+    medians[name] = Math.round(list[list.length >> 1] ?? Number.NaN)
+  }
+  return medians
+}
+
+/** @param {string} where @param {Record<string, number>} medians */
+function report(where, medians) {
+  console.log(`\n${where}: median ns per call`)
+  console.table(medians)
+  const over = (/** @type {string} */ a, /** @type {string} */ b) =>
+    `${(medians[a] ?? 0) - (medians[b] ?? 0)} ns (${((medians[a] ?? 0) / (medians[b] ?? 1)).toFixed(2)}x)`
+  console.log(`hit over new Response: ${over('api(url) hit', 'new Response(bytes, init)')}`)
+  console.log(`with text(): ${over('api(url) hit + text()', 'new Response + text()')}`)
+}
+
+const { cpus } = await import('node:os')
+console.log(`Node ${process.version}, ${cpus().length} cores, ${settings.rounds} rounds of ${settings.batch}`)
+const fetchLayer = (await runnerImport(entry, { configFile: false, logLevel: 'error' })).module
+report('Node', await measure(/** @type {any} */ (fetchLayer), settings))
+
+if (values.browser) {
+  const { chromium } = await import('playwright-core')
+  const bundle = /** @type {import('rolldown').RolldownOutput[]} */ (
+    await build({
+      configFile: false,
+      logLevel: 'error',
+      build: { write: false, lib: { entry, formats: ['es'], fileName: 'fetch' } },
+    })
+  )
+  const code = bundle[0]?.output[0].code ?? ''
+  const browser = await chromium.launch({
+    executablePath: findChromium() ?? undefined,
+    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+  })
+  try {
+    const page = await browser.newPage()
+    const version = browser.version()
+    const medians = await page.evaluate(
+      `(async () => {
+        const url = URL.createObjectURL(new Blob([${JSON.stringify(code)}], { type: 'text/javascript' }))
+        return (${measure.toString()})(await import(url), ${JSON.stringify(settings)})
+      })()`,
+    )
+    report(`Chromium ${version}`, /** @type {Record<string, number>} */ (medians))
+  } finally {
+    await browser.close()
+  }
+}

@@ -11,6 +11,33 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+describe('the asynccache/fetch entry', () => {
+  test('importing it, and building a cachedFetch, touch no browser global', async () => {
+    const names = ['Response', 'Request', 'Headers', 'fetch', 'location', 'document']
+    const saved = names.map(
+      (name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)] as const,
+    )
+    const touched: string[] = []
+    for (const name of names) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get: () => touched.push(name),
+      })
+    }
+    try {
+      vi.resetModules()
+      const fresh = await import('asynccache/fetch')
+      fresh.cachedFetch({ name: 'import-check', vary: ['accept'], fetch: fetchDouble().fetch })
+    } finally {
+      for (const [name, descriptor] of saved) {
+        if (descriptor === undefined) delete (globalThis as Record<string, unknown>)[name]
+        else Object.defineProperty(globalThis, name, descriptor)
+      }
+    }
+    expect(touched).toEqual([])
+  })
+})
+
 describe('api.json', () => {
   test('parses the body, from the network and from the cache alike', async () => {
     const net = fetchDouble(numbered())
