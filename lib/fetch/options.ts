@@ -24,8 +24,8 @@ export interface CachedFetchOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
   vary?: readonly string[]
   /**
    * Whether a response may be stored. Default: `response.ok` (a 2xx status). It must not read
-   * the body (clone the response to peek). `Cache-Control: no-store` is never stored whatever
-   * it says, and an opaque response never can be.
+   * the body (clone the response to peek). `Cache-Control: no-store` and 206 partial responses
+   * are never stored whatever it says, and an opaque response never can be.
    */
   cacheable?: (response: Response) => boolean
   /**

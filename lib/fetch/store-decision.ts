@@ -21,7 +21,8 @@ export type StoreDecision =
  * Decides from the status and headers alone (the body is left unread) whether a private cache
  * may store a response (RFC 9111 section 3), in this order:
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
- * 2. `Cache-Control: no-store` is never stored, even with `respectCacheControl: false`;
+ * 2. a 206 partial response, and a response with `Cache-Control: no-store`, are never stored,
+ *    whatever `cacheable` says, even with `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
  * 4. with `respectCacheControl`: `no-cache` (it would need a revalidation this cache never
  *    makes) and `Vary: *` are not stored, and the TTL is what remains of the response's
@@ -34,6 +35,8 @@ export function decideStore(response: Response, rules: StoreRules): StoreDecisio
       reason: `a '${response.type}' response with status ${response.status} cannot be replayed`,
     }
   }
+  // A part of a body must never stand in for the whole: this cache does not combine ranges.
+  if (response.status === 206) return { store: false, reason: 'a partial response (206)' }
   const directives = parseCacheControl(response.headers.get('cache-control'))
   if (directives.has('no-store')) return { store: false, reason: 'Cache-Control: no-store' }
   if (!rules.cacheable(response)) {

@@ -183,6 +183,20 @@ describe('which responses are stored', () => {
     expect(net.calls).toHaveLength(4)
   })
 
+  test('a 206 partial response is never stored, whatever cacheable() says', async () => {
+    const net = fetchDouble((call) =>
+      networkResponse(call.url, 'part', {
+        status: 206,
+        headers: { 'content-range': 'bytes 0-3/9' },
+      }),
+    )
+    const api = cachedFetch({ fetch: net.fetch, cacheable: () => true })
+
+    await api(url, { headers: { range: 'bytes=0-3' } })
+    expect((await api(url)).status).toBe(206)
+    expect(net.calls).toHaveLength(2)
+  })
+
   test('max-age minus Age sets the entry TTL, over the cache ttl', async () => {
     const { api, net, clock } = setup(
       { 'cache-control': 'public, max-age=60', age: '20' },
