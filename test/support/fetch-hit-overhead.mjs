@@ -59,15 +59,16 @@ async function measure({ cachedFetch, replay }, { rounds, batch }) {
     'api(url) hit + text()': async () => (await api(url)).text(),
   }
   /** @type {Record<string, number[]>} */
-  const samples = {}
+  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]))
   for (let round = -3; round < rounds; round++) {
     for (const [name, run] of Object.entries(cases)) {
       // Each batch starts from a collected heap, so no case pays for another's garbage.
-      /** @type {{ gc?: () => void }} */ (globalThis).gc?.()
+      const { gc } = /** @type {{ gc?: () => void }} */ (globalThis)
+      gc?.()
       const start = performance.now()
       for (let i = 0; i < batch; i++) await run()
       const ns = ((performance.now() - start) * 1e6) / batch
-      if (round >= 0) (samples[name] ??= []).push(ns)
+      if (round >= 0) samples[name]?.push(ns)
     }
   }
   /** @type {Record<string, number>} */
@@ -90,7 +91,9 @@ function report(where, medians) {
 }
 
 const { cpus } = await import('node:os')
-console.log(`Node ${process.version}, ${cpus().length} cores, ${settings.rounds} rounds of ${settings.batch}`)
+console.log(
+  `Node ${process.version}, ${cpus().length} cores, ${settings.rounds} rounds of ${settings.batch}`,
+)
 const fetchLayer = (await runnerImport(entry, { configFile: false, logLevel: 'error' })).module
 report('Node', await measure(/** @type {any} */ (fetchLayer), settings))
 
