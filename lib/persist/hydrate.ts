@@ -70,18 +70,21 @@ export function planHydration(
   const kept: DiskableKey[] = []
   for (const [key, meta] of metas) {
     lastSeq = Math.max(lastSeq, meta.seq)
-    if (!values.has(key)) discard.push(metaKey(key))
+    const record = values.get(key)
+    // Orphaned, or older than the value written since: either way it no longer says anything.
+    if (record === undefined || record.seq >= meta.seq) discard.push(metaKey(key))
   }
   for (const [key, record] of values) {
+    lastSeq = Math.max(lastSeq, record.seq)
     const meta = metas.get(key)
+    const state = meta !== undefined && meta.seq > record.seq ? meta : record
     const expired = record.expiresAt !== null && context.now >= record.expiresAt + context.staleMs
     if (expired || !context.keep(key, record.value)) {
       discard.push(valueKey(key), metaKey(key))
     } else if (context.superseded(key)) {
       kept.push(key)
     } else {
-      // A value without metadata lost nothing that matters: it is simply the coldest.
-      candidates.push({ record, seq: meta?.seq ?? 0, freq: meta?.freq ?? 1 })
+      candidates.push({ record, seq: state.seq, freq: state.freq })
     }
   }
 

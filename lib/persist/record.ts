@@ -1,9 +1,11 @@
 /**
- * The on-disk format. Each entry is two records in one object store, so that a read that only
- * changes recency or frequency rewrites the small metadata record and never the value:
+ * The on-disk format: at most two records per entry in one object store.
  *
- * - `v<key>` holds a {@link ValueRecord}: the value and its expiry;
- * - `m<key>` holds a {@link MetaRecord}: its recency stamp and LFU frequency.
+ * - `v<key>` holds a {@link ValueRecord}: the value, its expiry, and its policy state when it
+ *   was set;
+ * - `m<key>` holds a {@link MetaRecord}: the policy state after later reads, so that a read
+ *   rewrites this small record, never the value. Whichever of the two is newer (higher `seq`)
+ *   holds the entry's state.
  *
  * `<key>` is the cache key encoded by type, so `1`, `'1'` and `1n` stay apart. Every record
  * carries the format and the user's `version`; anything else found in the store is foreign.
@@ -20,15 +22,6 @@ export type Version = number | string
 /** A cache key that survives a reload: a primitive whose meaning is its content. */
 export type DiskableKey = string | number | bigint | boolean | null | undefined
 
-/** An entry's value and expiry (on the cache's clock, ms; `null` for never). */
-export interface ValueRecord {
-  f: typeof FORMAT
-  v: Version
-  key: DiskableKey
-  value: unknown
-  expiresAt: number | null
-}
-
 /** An entry's policy state: `seq` orders recency (higher is more recent), `freq` is its LFU count. */
 export interface MetaRecord {
   f: typeof FORMAT
@@ -36,6 +29,12 @@ export interface MetaRecord {
   key: DiskableKey
   seq: number
   freq: number
+}
+
+/** An entry's value, its expiry (on the cache's clock, ms; `null` for never) and its policy state when set. */
+export interface ValueRecord extends MetaRecord {
+  value: unknown
+  expiresAt: number | null
 }
 
 /**
@@ -91,8 +90,10 @@ export function valueRecord(
   key: DiskableKey,
   value: unknown,
   expiresAt: number | null,
+  seq: number,
+  freq: number,
 ): ValueRecord {
-  return { f: FORMAT, v: version, key, value, expiresAt }
+  return { f: FORMAT, v: version, key, value, expiresAt, seq, freq }
 }
 
 /** Builds the metadata record of one entry. */
@@ -123,9 +124,10 @@ export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version)
   if (typeof diskKey !== 'string' || !isRecord(stored) || !isDiskable(stored.key)) {
     return { kind: 'malformed' }
   }
-  const { f, v, key } = stored
+  const { f, v, key, seq, freq } = stored
   const versioned = typeof v === 'number' || typeof v === 'string'
-  if (typeof f !== 'number' || !versioned) return { kind: 'malformed' }
+  const stated = Number.isFinite(seq) && Number.isSafeInteger(freq) && (freq as number) >= 1
+  if (typeof f !== 'number' || !versioned || !stated) return { kind: 'malformed' }
   if (diskKey === valueKey(key)) {
     const { expiresAt } = stored
     if (expiresAt !== null && !Number.isFinite(expiresAt)) return { kind: 'malformed' }
@@ -133,10 +135,6 @@ export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version)
     return { kind: 'value', record: stored as unknown as ValueRecord }
   }
   if (diskKey === metaKey(key)) {
-    const { seq, freq } = stored
-    if (!Number.isFinite(seq) || !Number.isSafeInteger(freq) || (freq as number) < 1) {
-      return { kind: 'malformed' }
-    }
     if (f !== FORMAT || v !== version) return { kind: 'outdated' }
     return { kind: 'meta', record: stored as unknown as MetaRecord }
   }

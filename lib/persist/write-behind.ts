@@ -281,14 +281,12 @@ export class WriteBehind {
         for (const key of victims) drop(store, key)
         for (const { key, value, expiresAt, seq, freq } of batch.puts) {
           try {
-            store.put(valueRecord(version, key, value, expiresAt), valueKey(key))
+            store.put(valueRecord(version, key, value, expiresAt, seq, freq), valueKey(key))
           } catch (error) {
             if (!isCloneError(error)) throw error
             failures.push({ key, error })
             drop(store, key)
-            continue
           }
-          store.put(metaRecord(version, key, seq, freq), metaKey(key))
         }
         for (const { key, seq, freq } of batch.metas) {
           store.put(metaRecord(version, key, seq, freq), metaKey(key))

@@ -41,7 +41,7 @@ describe('batching', () => {
     for (let i = 0; i < 10_000; i++) cache.set(i, { i })
     await store.flush()
     expect(log.transactions).toBe(1)
-    expect((await rows('burst')).size).toBe(20_000)
+    expect((await rows('burst')).size).toBe(10_000)
   })
 
   test('a read rewrites only the small metadata record, not the value', async () => {
@@ -65,7 +65,7 @@ describe('batching', () => {
     cache.delete('a')
     await store.flush()
     await first
-    expect([...(await rows('flush')).keys()].sort()).toEqual(['msb', 'vsb'])
+    expect([...(await rows('flush')).keys()]).toEqual(['vsb'])
   })
 
   test('deletes and evictions are mirrored; a clear() empties memory and disk', async () => {
@@ -75,7 +75,7 @@ describe('batching', () => {
     cache.set('c', 3) // evicts 'a'
     cache.delete('b')
     await store.flush()
-    expect([...(await rows('mirror')).keys()].sort()).toEqual(['msc', 'vsc'])
+    expect([...(await rows('mirror')).keys()]).toEqual(['vsc'])
 
     await store.clear()
     expect(cache.size).toBe(0)
@@ -122,7 +122,7 @@ describe('stop()', () => {
     timers.fire()
     await store.flush()
     expect(log.transactions).toBe(1)
-    expect([...(await rows('stop')).keys()].sort()).toEqual(['msa', 'vsa'])
+    expect([...(await rows('stop')).keys()]).toEqual(['vsa'])
   })
 })
 
