@@ -102,7 +102,9 @@ class Persistence<K, V> implements PersistHandle<K, V> {
     const database = `asynccache:${options.name}`
     const factory = options.createStore ?? createStore
     this.#store = reopening(() => factory(database, STORE))
-    this.ready = Promise.resolve().then(() => this.#hydrate())
+    this.ready = Promise.resolve()
+      .then(() => this.#hydrate())
+      .catch((error: unknown) => this.#fail('failed', error))
     this.#writes = new WriteBehind(
       {
         cache: this.#cache,
@@ -177,13 +179,7 @@ class Persistence<K, V> implements PersistHandle<K, V> {
     try {
       rows = await entries(this.#store)
     } catch (error) {
-      this.#status = error instanceof StorageUnavailableError ? 'unavailable' : 'failed'
-      this.#detach()
-      this.#writes.cancel()
-      this.#report(
-        `${describeError(error)}; the cache works in memory only (status '${this.#status}')`,
-      )
-      return
+      return this.#fail(error instanceof StorageUnavailableError ? 'unavailable' : 'failed', error)
     }
     const cache = this.#cache
     const gone = this.#gone ?? new Set()
@@ -272,6 +268,14 @@ class Persistence<K, V> implements PersistHandle<K, V> {
       this.#report(`filter threw (${describeError(error)}); the entry stays in memory only`, key)
       return false
     }
+  }
+
+  /** Hydration could not happen: the cache goes on in memory only, and says why once. */
+  #fail(status: 'unavailable' | 'failed', error: unknown): void {
+    this.#status = status
+    this.#detach()
+    this.#writes.cancel()
+    this.#report(`${describeError(error)}; the cache works in memory only (status '${status}')`)
   }
 
   /** Stops following the cache, the page and other tabs. */

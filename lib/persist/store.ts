@@ -5,6 +5,15 @@ import { isClosingError, StorageUnavailableError } from './faults.js'
 export type StoreFactory = (dbName: string, storeName: string) => UseStore
 
 /**
+ * Closes `db` when another context deletes or upgrades the database ("clear site data", a newer
+ * version in another tab), which idb-keyval's connections would otherwise block forever; the
+ * next call then finds the connection closed and {@link reopening} opens a fresh one.
+ */
+function yieldOnVersionChange(db: IDBDatabase): void {
+  db.onversionchange ??= () => db.close()
+}
+
+/**
  * A `UseStore` that outlives its connection. A call failing with `InvalidStateError` ("The
  * database connection is closing": Safari drops connections, and {@link closeStore} closes
  * them on purpose) gets a fresh connection and one retry; idb-keyval would keep handing out the
@@ -23,6 +32,7 @@ export function reopening(open: () => UseStore): UseStore {
         current ??= open()
         return await current(mode, (store) => {
           reached = true
+          yieldOnVersionChange(store.transaction.db)
           return callback(store)
         })
       } catch (error) {

@@ -156,6 +156,25 @@ describe('faults in real Chromium', () => {
     expect(await rowKeys(name)).toEqual(['vsa', 'vsb'])
   })
 
+  test('deleting the database (clear site data) is not blocked; writes go on in a fresh one', async () => {
+    const name = uniqueName('deleted')
+    const { cache, store, errors } = await open(name, {}, { schedule: never })
+    cache.set('a', 1)
+    await store.flush()
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(`asynccache:${name}`)
+      request.onsuccess = resolve
+      request.onerror = () => reject(request.error)
+      request.onblocked = () =>
+        reject(new Error('deleteDatabase was blocked by an open connection'))
+    })
+
+    cache.set('b', 2)
+    await store.flush()
+    expect(errors).toEqual([])
+    expect(await rowKeys(name)).toEqual(['vsb'])
+  })
+
   test('values that cannot be cloned stay in memory; the rest of the batch is written', async () => {
     const name = uniqueName('clone')
     const { cache, store, errors } = await open(name, {}, { schedule: never })

@@ -119,6 +119,24 @@ describe('a closed connection', () => {
     expect([...(await rows('closing')).keys()].sort()).toEqual(['vsa', 'vsb'])
   })
 
+  test('a deleteDatabase elsewhere is not blocked, and the next batch opens a fresh database', async () => {
+    const factory = freshIndexedDB()
+    const { cache, store, errors } = start('deleted')
+    await store.ready
+    cache.set('a', 1)
+    await store.flush()
+    await new Promise((resolve, reject) => {
+      const request = factory.deleteDatabase('asynccache:deleted')
+      request.onsuccess = resolve
+      request.onblocked = () => reject(new Error('blocked by an open connection'))
+    })
+
+    cache.set('b', 2)
+    await store.flush()
+    expect(errors).toEqual([])
+    expect([...(await rows('deleted')).keys()]).toEqual(['vsb'])
+  })
+
   test('other write failures are reported and later batches still work', async () => {
     let failNext = false
     const { createStore } = instrumented(
