@@ -93,7 +93,8 @@ class Persistence<K, V> implements PersistHandle<K, V> {
   #goneAll = false
   /** Set while applying another tab's change: that tab writes it. */
   #applying = false
-  #stopped = false
+  /** Set by the first `stop()`, which every later call shares. */
+  #stopped: Promise<void> | undefined
 
   constructor(cache: AsyncCache<K, V>, options: ResolvedOptions<K, V>) {
     // Only diskable keys ever reach the layers below, so they see the cache through that type.
@@ -144,9 +145,12 @@ class Persistence<K, V> implements PersistHandle<K, V> {
     return this.flush()
   }
 
-  async stop(): Promise<void> {
-    if (this.#stopped) return
-    this.#stopped = true
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop()
+    return this.#stopped
+  }
+
+  async #stop(): Promise<void> {
     await this.ready
     this.#detach()
     await this.#writes.flush()

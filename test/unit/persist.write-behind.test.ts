@@ -124,6 +124,13 @@ describe('stop()', () => {
     expect(log.transactions).toBe(1)
     expect([...(await rows('stop')).keys()]).toEqual(['vsa'])
   })
+
+  test("every call shares the first one's promise", async () => {
+    const { store } = await open('stop-twice')
+    const first = store.stop()
+    expect(store.stop()).toBe(first)
+    await first
+  })
 })
 
 describe('options', () => {
