@@ -2,7 +2,7 @@
  * How much a cachedFetch hit costs over building the same Response in memory by hand: a
  * standalone measurement for the fetch layer (the benchmark suite proper lives in test/bench/).
  *
- *   node --expose-gc test/support/fetch-hit-overhead.mjs [--browser] [--rounds <n>] [--batch <ops>]
+ *   node test/support/fetch-hit-overhead.mjs [--browser] [--rounds <n>] [--batch <ops>]
  *
  * Runs in Node, and with `--browser` in headless Chromium too (the library bundled by Vite and
  * imported into a blank page). Rounds interleave the cases, so that load from other work on
@@ -62,9 +62,6 @@ async function measure({ cachedFetch, replay }, { rounds, batch }) {
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]))
   for (let round = -3; round < rounds; round++) {
     for (const [name, run] of Object.entries(cases)) {
-      // Each batch starts from a collected heap, so no case pays for another's garbage.
-      const { gc } = /** @type {{ gc?: () => void }} */ (globalThis)
-      gc?.()
       const start = performance.now()
       for (let i = 0; i < batch; i++) await run()
       const ns = ((performance.now() - start) * 1e6) / batch
@@ -109,7 +106,7 @@ if (values.browser) {
   const code = bundle[0]?.output[0].code ?? ''
   const browser = await chromium.launch({
     executablePath: findChromium() ?? undefined,
-    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+    args: CHROMIUM_ARGS,
   })
   try {
     const page = await browser.newPage()
