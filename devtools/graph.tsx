@@ -26,12 +26,14 @@ function ago(offset: number): string {
 }
 
 function chartOptions(container: HTMLElement): uPlot.Options {
-  // Canvas text cannot read CSS variables: take the theme's colours once, from the container.
+  // A canvas cannot use CSS variables: take the theme's colours once, from the container.
   const style = getComputedStyle(container)
+  const text = style.getPropertyValue('--muted') || style.color
+  const lines = style.getPropertyValue('--border') || style.color
   const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
-    stroke: style.color,
-    grid: { stroke: style.borderTopColor, width: 1 },
-    ticks: { stroke: style.borderTopColor, width: 1 },
+    stroke: text,
+    grid: { stroke: lines, width: 1 },
+    ticks: { stroke: lines, width: 1 },
     ...(values === undefined ? {} : { values }),
   })
   const line = (label: string, stroke: string): uPlot.Series => ({

@@ -24,16 +24,17 @@ export interface DevtoolsOptions {
   // biome-ignore lint/suspicious/noExplicitAny: a cache of any key and value type may be shown.
   caches?: readonly AsyncCache<any, any>[]
   /**
-   * The clock (ms) that places the graph's rolling window and the entries' ages. Default: each
-   * cache's own clock (`cache.now`). Tests inject one together with the cache's.
+   * The clock (ms) that places the graph's rolling window (its last second is the one holding
+   * `now()`). Default: the selected cache's own clock (`cache.now`), on which event times are.
+   * Tests inject the same clock here and into their caches.
    */
   now?: () => number
   /** Seconds the live graph shows: an integer from 2 to 3600. Default 60. */
   window?: number
   /**
-   * Receives each uPlot instance the graph creates (on opening the panel, on choosing another
-   * cache); it is destroyed when the panel closes. A hook for tests (`chart.data` is exactly
-   * what is drawn) and for adding uPlot hooks or plugins.
+   * Receives the uPlot instance the graph creates each time the panel opens (it is destroyed when
+   * the panel closes). A hook for tests, since `chart.data` is exactly what is drawn
+   * (`[secondsAgo, hits, misses, evictions]` per second), and for adding uPlot hooks.
    */
   onChart?: (chart: uPlot) => void
 }

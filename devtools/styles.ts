@@ -93,7 +93,7 @@ pre{margin:4px 0;padding:6px;background:var(--bg-2);border-radius:4px;overflow:a
 .viewport thead th{position:sticky;top:0;z-index:1;background:var(--bg-2);color:var(--muted);font-weight:600}
 .viewport th button{border:none;background:none;padding:0;font-weight:600;color:inherit;line-height:inherit}
 .viewport .key{width:28%}.viewport .num{width:74px;text-align:right}.viewport .dur{width:92px;text-align:right}
-.viewport .time{width:100px}.viewport .type{width:110px}.viewport .action{width:84px;text-align:right}
+.viewport .time{width:112px}.viewport .type{width:110px}.viewport .action{width:84px;text-align:right}
 .viewport .action button{padding:0 6px;line-height:18px}
 .type-hit{color:#16a34a}.type-miss{color:#d97706}.type-evict{color:#dc2626}
 .stale{color:#d97706}

@@ -94,6 +94,7 @@ describe('devtools in real Chromium', () => {
     expect(probes.map((selector) => snapshot(probe(selector)))).toEqual(before)
     expect(JSON.stringify(probe('.panel').getBoundingClientRect())).toBe(rect)
     expect(snapshot(pageButton).color).toBe('rgb(255, 0, 0)') // the hostile CSS is live
+    pageButton.remove()
   })
 
   test('with an injected clock the chart shows exactly the scripted hits, misses and evictions', async () => {
