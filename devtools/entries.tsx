@@ -34,6 +34,9 @@ interface Snapshot {
  */
 const THROTTLE_FACTOR = 4
 
+/** Ages and TTLs move with time alone: a snapshot older than this is retaken on the next render. */
+const AGES_REFRESH_MS = 1000
+
 const NEVER = Number.POSITIVE_INFINITY
 
 const compare: Record<SortColumn, (a: Entry, b: Entry, keys: Map<Entry, string>) => number> = {
@@ -68,7 +71,8 @@ export function Entries({ cache, version }: EntriesProps) {
     s === null ||
     s.cache !== cache ||
     s.forced !== forced ||
-    (s.version !== version && now - s.at >= s.cost * THROTTLE_FACTOR)
+    ((s.version !== version || now - s.at >= AGES_REFRESH_MS) &&
+      now - s.at >= s.cost * THROTTLE_FACTOR)
   ) {
     const entries = cache.inspect()
     s = { cache, version, forced, entries, at: now, cost: performance.now() - now }
