@@ -172,6 +172,23 @@ describe('devtools Entries', () => {
     ])
   })
 
+  test('ages move on once a second even when no event changes the version', () => {
+    let t = 1_000
+    const cache = new AsyncCache<string, number>({ maxsize: 10, now: () => t })
+    cache.subscribe(() => {}) // as the devtools do: a cache keeps ages once someone listens
+    cache.set('a', 1)
+    t = 3_000
+    show(cache, 1)
+    expect(rows()[0]?.[4]).toBe('2.0 s')
+
+    t = 9_000
+    show(cache, 1)
+    expect(rows()[0]?.[4]).toBe('2.0 s') // same version, same second: the snapshot stands
+    vi.advanceTimersByTime(1000)
+    show(cache, 1)
+    expect(rows()[0]?.[4]).toBe('8.0 s')
+  })
+
   test('a new version re-inspects the cache; an unchanged one does not', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 10 })
     cache.set('a', 1)
