@@ -134,6 +134,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
   #listeners: CacheListener<K, V>[] = []
   readonly #flights = new Map<K, Flight<K, V>>()
+  /** Settles when misses may load (see holdLoads); null when they may now. */
+  #hold: Promise<void> | null = null
 
   #hits = 0
   #misses = 0
@@ -184,14 +186,12 @@ export class AsyncCache<K = unknown, V = unknown> {
     const i = this.#index.get(key)
     if (i !== undefined) {
       if (this.#freshness(i) === FRESH) {
-        this.#hits++
         this.#order.touch(i)
-        if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
+        this.#count(key, true)
         return this.#values[i]
       }
     }
-    this.#misses++
-    if (this.#listeners.length > 0) this.#emit({ type: 'miss', key })
+    this.#count(key, false)
     return undefined
   }
 
@@ -281,17 +281,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
     const signal = options?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const i = this.#index.get(key)
-    if (i !== undefined) {
-      const freshness = this.#freshness(i)
-      if (freshness !== EXPIRED) {
-        this.#hits++
-        this.#order.touch(i)
-        if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
-        if (freshness === STALE) this.#revalidate(key, loader)
-        return Promise.resolve(this.#values[i] as V)
-      }
-    }
+    const i = this.#serve(key, loader)
+    if (i !== -1) return Promise.resolve(this.#values[i] as V)
     let flight = this.#flights.get(key)
     if (flight === undefined) {
       if (typeof loader !== 'function') {
@@ -299,15 +290,37 @@ export class AsyncCache<K = unknown, V = unknown> {
           new TypeError(`getOrLoad: loader must be a function, got ${typeof loader}`),
         )
       }
-      this.#misses++
-      if (this.#listeners.length > 0) this.#emit({ type: 'miss', key })
-      flight = this.#load(key, loader)
+      flight = this.#hold === null ? this.#miss(key, loader) : this.#held(key, loader)
     } else {
-      this.#hits++
-      if (this.#listeners.length > 0) this.#emit({ type: 'hit', key })
+      this.#count(key, true)
     }
     flight.waiters++
     return signal === undefined ? flight.promise : this.#wait(flight, signal)
+  }
+
+  /**
+   * Makes misses wait until `until` settles, at most `timeoutMs`, before they load: for a layer
+   * that is restoring entries (persistence hydrating after a reload), so that a key it brings
+   * back is served from it rather than loaded again. A miss meanwhile is registered at once
+   * (callers of the same key join it) and is counted, as a hit or a miss, when the wait ends.
+   */
+  holdLoads(until: PromiseLike<unknown>, timeoutMs: number): void {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      throw new RangeError(
+        `holdLoads: timeoutMs must be a number of milliseconds >= 0, got ${String(timeoutMs)}`,
+      )
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const hold: Promise<void> = Promise.race([
+      Promise.resolve(until).then(noop, noop),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs)
+      }),
+    ]).then(() => {
+      clearTimeout(timer)
+      if (this.#hold === hold) this.#hold = null
+    })
+    this.#hold = hold
   }
 
   /** Records one execution time sample, in nanoseconds, as the Python original's `update_profiling`. */
@@ -394,34 +407,51 @@ export class AsyncCache<K = unknown, V = unknown> {
     return out
   }
 
-  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} restores. */
+  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} takes. */
   dump(): EntryRecord<K, V>[] {
     const out: EntryRecord<K, V>[] = []
     for (let i = this.#order.coldest(), hotter = 0; i !== -1; i = hotter) {
       hotter = this.#order.hotter(i)
-      if (this.#freshness(i) === EXPIRED) continue
-      const expires = this.#expires?.[i] ?? 0
-      const frequency = this.#order.frequency(i)
-      out.push({
-        key: this.#keys[i] as K,
-        value: this.#values[i] as V,
-        expiresAt: expires === 0 ? null : expires,
-        ...(frequency === undefined ? {} : { frequency }),
-      })
+      if (this.#freshness(i) !== EXPIRED) out.push(this.#record(i))
     }
     return out
   }
 
   /**
-   * Restores records (from {@link dump}), coldest first, with their expiries and frequencies.
-   * Records already expired are skipped, and so are keys the cache holds: memory is newer than
-   * any dump. Past `maxsize`, the policy evicts as usual, so the hottest records stay. Emits no
-   * per-entry events. Returns how many records were restored.
+   * The record {@link dump} gives for `key` (value, expiry, LFU frequency) in O(1), without
+   * marking a use; `undefined` when the key is absent or expired.
+   */
+  info(key: K): EntryRecord<K, V> | undefined {
+    const i = this.#index.get(key)
+    return i === undefined || this.#freshness(i) === EXPIRED ? undefined : this.#record(i)
+  }
+
+  #record(i: number): EntryRecord<K, V> {
+    const expires = this.#expires?.[i] ?? 0
+    const frequency = this.#order.frequency(i)
+    return {
+      key: this.#keys[i] as K,
+      value: this.#values[i] as V,
+      expiresAt: expires === 0 ? null : expires,
+      ...(frequency === undefined ? {} : { frequency }),
+    }
+  }
+
+  /**
+   * Restores records (from {@link dump}, coldest first) with their expiries and frequencies.
+   * Memory is newer than any dump: keys the cache holds are skipped, and restored entries rank
+   * below the entries in memory of the same frequency (under LRU, below all of them). Expired
+   * records are skipped; when the cache is full, so is a record the policy would evict next,
+   * so the hottest records are the ones kept. Emits no per-entry events. Returns how many
+   * records were restored.
    */
   load(records: Iterable<EntryRecord<K, V>>): number {
     let restored = 0
     const now = this.now()
-    for (const r of records) {
+    const list = [...records]
+    // Hottest first, each placed below the ones before it.
+    for (let n = list.length - 1; n >= 0; n--) {
+      const r = list[n]
       const { expiresAt, frequency = 1 } = r
       if (expiresAt !== null && !(typeof expiresAt === 'number' && !Number.isNaN(expiresAt))) {
         throw new TypeError(`load: expiresAt must be a number or null, got ${String(expiresAt)}`)
@@ -431,7 +461,13 @@ export class AsyncCache<K = unknown, V = unknown> {
       }
       if (this.#index.has(r.key)) continue
       if (expiresAt !== null && now >= expiresAt + this.#swrMs) continue
-      const i = this.#insert(r.key, r.value, frequency)
+      if (this.#index.size >= this.maxsize) {
+        const victim = this.#order.coldest()
+        // Ranked below the victim, the record would be the next to go.
+        if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) continue
+        if (this.#freshness(victim) !== EXPIRED) this.#evict(victim, 'capacity')
+      }
+      const i = this.#insert(r.key, r.value, frequency, true)
       if (expiresAt !== null) this.#track(true)
       if (this.#expires !== null) this.#expires[i] = expiresAt ?? 0
       if (this.#born !== null) this.#born[i] = 0
@@ -482,7 +518,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
-  #insert(key: K, value: V, frequency: number): number {
+  #insert(key: K, value: V, frequency: number, restored = false): number {
     let i: number
     if (this.#free.length > 0) {
       i = this.#free.pop() as number
@@ -500,7 +536,8 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#index.set(key, i)
     this.#keys[i] = key
     this.#values[i] = value
-    this.#order.add(i, frequency)
+    if (restored) this.#order.restore(i, frequency)
+    else this.#order.add(i, frequency)
     return i
   }
 
@@ -568,17 +605,79 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#flights.delete(key)
   }
 
-  #load(key: K, loader: Loader<V>): Flight<K, V> {
-    const controller = new AbortController()
-    const context: LoadContext = {}
+  /** Counts a miss and starts its load. */
+  #miss(key: K, loader: Loader<V>): Flight<K, V> {
+    this.#count(key, false)
+    return this.#load(key, loader)
+  }
+
+  /** Counts a lookup as a hit or a miss, and tells the listeners. */
+  #count(key: K, hit: boolean): void {
+    if (hit) this.#hits++
+    else this.#misses++
+    if (this.#listeners.length > 0) this.#emit({ type: hit ? 'hit' : 'miss', key })
+  }
+
+  /**
+   * The slot of `key` if `getOrLoad` can serve it from memory, counting the hit, marking the use
+   * and starting the refresh of a stale entry; -1 otherwise.
+   */
+  #serve(key: K, loader: Loader<V>): number {
+    const i = this.#index.get(key)
+    if (i === undefined) return -1
+    const freshness = this.#freshness(i)
+    if (freshness === EXPIRED) return -1
+    this.#order.touch(i)
+    this.#count(key, true)
+    if (freshness === STALE) this.#revalidate(key, loader)
+    return i
+  }
+
+  /** A miss while loads are held: it waits, then is served from memory if the key came back. */
+  #held(key: K, loader: Loader<V>): Flight<K, V> {
+    const flight = this.#flight(key)
+    flight.promise = (this.#hold as Promise<void>).then(() => {
+      if (flight.controller.signal.aborted) throw flight.controller.signal.reason
+      if (this.#flights.get(key) === flight) this.#flights.delete(key)
+      const i = this.#serve(key, loader)
+      if (i !== -1) return this.#values[i] as V
+      // Someone may have started a load since (after a delete superseded this one): join it.
+      const other = this.#flights.get(key)
+      if (other !== undefined) return other.promise
+      this.#count(key, false)
+      this.#flights.set(key, flight)
+      flight.store = true
+      return this.#run(flight, loader)
+    })
+    flight.promise.catch(noop)
+    return flight
+  }
+
+  /** A new flight for `key`, registered so that later callers join it. */
+  #flight(key: K): Flight<K, V> {
     const flight: Flight<K, V> = {
       key,
       promise: undefined as never,
-      controller,
+      controller: new AbortController(),
       waiters: 0,
       store: true,
     }
     this.#flights.set(key, flight)
+    return flight
+  }
+
+  #load(key: K, loader: Loader<V>): Flight<K, V> {
+    const flight = this.#flight(key)
+    flight.promise = this.#run(flight, loader)
+    // Every waiter may have left (or none was ever there): the rejection must still count as handled.
+    flight.promise.catch(noop)
+    return flight
+  }
+
+  /** Runs the loader of a registered flight: timing, storing, events. */
+  #run(flight: Flight<K, V>, loader: Loader<V>): Promise<V> {
+    const { key, controller } = flight
+    const context: LoadContext = {}
     this.#running++
     if (this.#listeners.length > 0) this.#emit({ type: 'load-start', key })
     const start = performance.now()
@@ -594,7 +693,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       }
       throw error
     }
-    flight.promise = result.then(
+    return result.then(
       (value) => {
         const ms = performance.now() - start
         this.#settle(flight)
@@ -612,9 +711,6 @@ export class AsyncCache<K = unknown, V = unknown> {
         return fail(error)
       },
     )
-    // Every waiter may have left (or none was ever there): the rejection must still count as handled.
-    flight.promise.catch(noop)
-    return flight
   }
 
   #settle(flight: Flight<K, V>): void {

@@ -44,17 +44,18 @@ export class LFU implements Policy {
   }
 
   add(i: number, frequency: number): void {
-    // New entries (frequency 1) land at the front; restored ones arrive coldest first and so
-    // land at the back: either way the search stops at once.
-    let b = this.#first
-    if (b === NIL || frequency <= this.#freq[b]) {
-      if (b === NIL || this.#freq[b] !== frequency) b = this.#newBucket(frequency, NIL, b)
-    } else {
-      b = this.#last
-      while (this.#freq[b] > frequency) b = this.#bPrev[b]
-      if (this.#freq[b] !== frequency) b = this.#newBucket(frequency, b, this.#bNext[b])
-    }
-    this.#append(i, b)
+    this.#append(i, this.#bucketOf(frequency))
+  }
+
+  restore(i: number, frequency: number): void {
+    const b = this.#bucketOf(frequency)
+    const h = this.#bHead[b]
+    this.#bucket[i] = b
+    this.#prev[i] = NIL
+    this.#next[i] = h
+    if (h === NIL) this.#bTail[b] = i
+    else this.#prev[h] = i
+    this.#bHead[b] = i
   }
 
   touch(i: number): void {
@@ -119,6 +120,20 @@ export class LFU implements Policy {
   clear(): void {
     this.#first = this.#last = NIL
     this.#bUsed = this.#bFreeTop = 0
+  }
+
+  /**
+   * The bucket of `frequency`, created if need be. New entries (frequency 1) find it at the
+   * front, high restored frequencies near the back: the search starts at the nearer end.
+   */
+  #bucketOf(frequency: number): number {
+    let b = this.#first
+    if (b === NIL || frequency <= this.#freq[b]) {
+      return b !== NIL && this.#freq[b] === frequency ? b : this.#newBucket(frequency, NIL, b)
+    }
+    b = this.#last
+    while (this.#freq[b] > frequency) b = this.#bPrev[b]
+    return this.#freq[b] === frequency ? b : this.#newBucket(frequency, b, this.#bNext[b])
   }
 
   /** Puts slot `i` at the most recent end of bucket `b`. */

@@ -22,6 +22,14 @@ export class LRU implements Policy {
     this.#link(i)
   }
 
+  restore(i: number): void {
+    this.#prev[i] = NIL
+    this.#next[i] = this.#head
+    if (this.#head === NIL) this.#tail = i
+    else this.#prev[this.#head] = i
+    this.#head = i
+  }
+
   touch(i: number): void {
     if (i === this.#tail) return
     this.#unlink(i)

@@ -8,6 +8,11 @@
 export interface Policy {
   /** Slot `i` now holds a new entry; `frequency` seeds LFU when entries are restored. */
   add(i: number, frequency: number): void
+  /**
+   * Slot `i` now holds a restored entry, older than every entry of its frequency: it goes to
+   * the cold end of them (under LRU, of everything), so that restoring never outranks a newer use.
+   */
+  restore(i: number, frequency: number): void
   /** Slot `i` was used (read by `get`, or overwritten by `set`). */
   touch(i: number): void
   /** Slot `i` is being vacated. */

@@ -380,7 +380,7 @@ describe('iteration, inspect, dump and load', () => {
     },
   )
 
-  test('load skips expired records and keys already in memory (memory is newer), and keeps the hottest past maxsize', () => {
+  test('load skips expired records and keys in memory, ranks restored entries below memory, keeps the hottest', () => {
     const c = clock()
     const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LRU', now: c.now })
     cache.set('mem', 0)
@@ -390,9 +390,37 @@ describe('iteration, inspect, dump and load', () => {
       { key: 'cold', value: 2, expiresAt: null },
       { key: 'hot', value: 3, expiresAt: c.t + 1000 },
     ])
-    expect(restored).toBe(2)
-    expect(cache.peek('mem')).toBeUndefined() // evicted by the hotter restored records
-    expect([...cache.keys()]).toEqual(['hot', 'cold'])
+    expect(restored).toBe(1)
+    expect(cache.peek('mem')).toBe(0) // memory is newer than the dump
+    expect([...cache.keys()]).toEqual(['mem', 'hot']) // 'cold' would have been the next victim
+  })
+
+  test('LFU load: a restored frequent entry outranks a rarely used one in memory, not an equal one', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LFU' })
+    cache.set('rare', 1).set('used', 2)
+    cache.get('used')
+    cache.get('used') // used: 3 uses, rare: 1
+    expect(cache.load([{ key: 'popular', value: 3, expiresAt: null, frequency: 5 }])).toBe(1)
+    expect([...cache.keys()]).toEqual(['popular', 'used'])
+    expect(cache.load([{ key: 'tied', value: 4, expiresAt: null, frequency: 3 }])).toBe(0)
+    expect(cache.inspect().map((e) => [e.key, e.frequency])).toEqual([
+      ['popular', 5],
+      ['used', 3],
+    ])
+  })
+
+  test('info gives one entry as dump would, without marking a use', () => {
+    const c = clock()
+    const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LFU', ttl: 10, now: c.now })
+    cache.set('a', 1).set('b', 2)
+    cache.get('a')
+    expect(cache.info('a')).toEqual({ key: 'a', value: 1, expiresAt: c.t + 10_000, frequency: 2 })
+    expect(cache.info('a')).toEqual(cache.dump().find((r) => r.key === 'a'))
+    expect(cache.info('zzz')).toBeUndefined()
+    cache.set('c', 3) // b leaves: info did not count as a use of b... nor of a
+    expect(cache.has('b')).toBe(false)
+    c.t += 10_000
+    expect(cache.info('a')).toBeUndefined()
   })
 
   test('load refuses malformed records with a clear error', () => {

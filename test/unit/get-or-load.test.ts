@@ -160,6 +160,76 @@ describe('getOrLoad', () => {
     })
   })
 
+  describe('holdLoads', () => {
+    test('a miss during the hold waits, and is served from memory when the key comes back', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 4 })
+      const restoring = deferred<void>()
+      cache.holdLoads(restoring.promise, 1000)
+      const loader = vi.fn(async () => 99)
+      const calls = [cache.getOrLoad('k', loader), cache.getOrLoad('k', loader)]
+      expect(cache.getStats()).toMatchObject({ hits: 1, misses: 0 })
+      cache.load([{ key: 'k', value: 7, expiresAt: null }])
+      restoring.resolve()
+      expect(await Promise.all(calls)).toEqual([7, 7])
+      expect(loader).not.toHaveBeenCalled()
+      expect(cache.getStats()).toMatchObject({ hits: 2, misses: 0 })
+    })
+
+    test('a key that does not come back is loaded once the hold ends, counted as one miss', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 4 })
+      const restoring = deferred<void>()
+      cache.holdLoads(restoring.promise, 1000)
+      const loader = vi.fn(async () => 5)
+      const calls = [cache.getOrLoad('k', loader), cache.getOrLoad('k', loader)]
+      restoring.reject(new Error('disk failed')) // a failed restore ends the hold too
+      expect(await Promise.all(calls)).toEqual([5, 5])
+      expect(loader).toHaveBeenCalledTimes(1)
+      expect(cache.getStats()).toMatchObject({ hits: 1, misses: 1 })
+      expect(cache.peek('k')).toBe(5)
+    })
+
+    test('the hold is bounded: after timeoutMs misses load anyway', async () => {
+      vi.useFakeTimers()
+      try {
+        const cache = new AsyncCache<string, number>({ maxsize: 4 })
+        cache.holdLoads(new Promise(() => {}), 1000)
+        const loader = vi.fn(async () => 1)
+        const call = cache.getOrLoad('k', loader)
+        await vi.advanceTimersByTimeAsync(999)
+        expect(loader).not.toHaveBeenCalled()
+        await vi.advanceTimersByTimeAsync(1)
+        expect(await call).toBe(1)
+        expect(loader).toHaveBeenCalledTimes(1)
+        // The hold is over: the next miss loads at once.
+        cache.getOrLoad('j', loader)
+        expect(loader).toHaveBeenCalledTimes(2)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    test('callers that all abort during the hold leave no load behind', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 4 })
+      const restoring = deferred<void>()
+      cache.holdLoads(restoring.promise, 1000)
+      const loader = vi.fn(async () => 1)
+      const a = new AbortController()
+      const call = settled(cache.getOrLoad('k', loader, { signal: a.signal }))
+      a.abort('gone')
+      restoring.resolve()
+      expect(await call).toEqual({ error: 'gone' })
+      await Promise.resolve()
+      expect(loader).not.toHaveBeenCalled()
+    })
+
+    test('a bad timeout is refused', () => {
+      const cache = new AsyncCache({ maxsize: 1 })
+      expect(() => cache.holdLoads(Promise.resolve(), -1)).toThrow(
+        'holdLoads: timeoutMs must be a number of milliseconds >= 0, got -1',
+      )
+    })
+  })
+
   describe('abort', () => {
     test('an aborted caller is rejected with signal.reason; the others still get the value', async () => {
       const cache = new AsyncCache<string, number>({ maxsize: 2 })
