@@ -127,9 +127,9 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Slots ever handed out, and room for. */
   #used = 0
   #capacity: number
-  /** Per slot: expiry on the clock, 0 for never. Allocated once some entry has a TTL. */
+  /** Per slot: expiry on the clock, Infinity for never. Allocated once some entry has a TTL. */
   #expires: Float64Array | null = null
-  /** Per slot: when it was stored, 0 for unknown. Allocated once TTLs or listeners need it. */
+  /** Per slot: when it was stored, NaN for unknown. Allocated once TTLs or listeners need it. */
   #born: Float64Array | null = null
   /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
   #listeners: CacheListener<K, V>[] = []
@@ -392,15 +392,15 @@ export class AsyncCache<K = unknown, V = unknown> {
       colder = this.#order.colder(i)
       const freshness = this.#freshness(i)
       if (freshness === EXPIRED) continue
-      const expires = this.#expires?.[i] ?? 0
-      const born = this.#born?.[i] ?? 0
+      const expires = this.#expires?.[i] ?? Infinity
+      const born = this.#born?.[i] ?? Number.NaN
       out.push({
         key: this.#keys[i] as K,
         value: this.#values[i] as V,
         rank: out.length,
         frequency: this.#order.frequency(i),
-        ageMs: born === 0 ? null : now - born,
-        ttlRemainingMs: expires === 0 ? null : expires - now,
+        ageMs: Number.isNaN(born) ? null : now - born,
+        ttlRemainingMs: expires === Infinity ? null : expires - now,
         stale: freshness === STALE,
       })
     }
@@ -427,12 +427,12 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   #record(i: number): EntryRecord<K, V> {
-    const expires = this.#expires?.[i] ?? 0
+    const expires = this.#expires?.[i] ?? Infinity
     const frequency = this.#order.frequency(i)
     return {
       key: this.#keys[i] as K,
       value: this.#values[i] as V,
-      expiresAt: expires === 0 ? null : expires,
+      expiresAt: expires === Infinity ? null : expires,
       ...(frequency === undefined ? {} : { frequency }),
     }
   }
@@ -469,8 +469,8 @@ export class AsyncCache<K = unknown, V = unknown> {
       }
       const i = this.#insert(r.key, r.value, frequency, true)
       if (expiresAt !== null) this.#track(true)
-      if (this.#expires !== null) this.#expires[i] = expiresAt ?? 0
-      if (this.#born !== null) this.#born[i] = 0
+      if (this.#expires !== null) this.#expires[i] = expiresAt ?? Infinity
+      if (this.#born !== null) this.#born[i] = Number.NaN
       restored++
     }
     return restored
@@ -508,8 +508,8 @@ export class AsyncCache<K = unknown, V = unknown> {
    * outlives it (the original leaked its expiry table and evicted the wrong key here).
    */
   #freshness(i: number): number {
-    const expires = this.#expires === null ? 0 : this.#expires[i]
-    if (expires === 0) return FRESH
+    const expires = this.#expires === null ? Infinity : this.#expires[i]
+    if (expires === Infinity) return FRESH
     const now = this.now()
     if (now < expires) return FRESH
     if (now < expires + this.#swrMs) return STALE
@@ -547,13 +547,13 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (this.#born === null) return
     const now = this.now()
     this.#born[i] = now
-    if (this.#expires !== null) this.#expires[i] = ttlMs > 0 ? now + ttlMs : 0
+    if (this.#expires !== null) this.#expires[i] = ttlMs > 0 ? now + ttlMs : Infinity
   }
 
   /** Starts keeping ages (for tools) and, with `expiry`, expiries; an expiry needs the time stored. */
   #track(expiry: boolean): void {
-    this.#born ??= new Float64Array(this.#capacity)
-    if (expiry) this.#expires ??= new Float64Array(this.#capacity)
+    this.#born ??= new Float64Array(this.#capacity).fill(Number.NaN)
+    if (expiry) this.#expires ??= new Float64Array(this.#capacity).fill(Infinity)
   }
 
   #grow(): void {

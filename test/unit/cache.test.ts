@@ -240,6 +240,14 @@ describe('time to live', () => {
     expect(cache.get('a')).toBe(2)
   })
 
+  test('time 0 is a time like any other on an injected clock', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 2, ttl: 1, now: () => 0 })
+    cache.set('a', 1)
+    expect(cache.inspect()[0]).toMatchObject({ ageMs: 0, ttlRemainingMs: 1000 })
+    const restored = new AsyncCache<string, number>({ maxsize: 2, now: () => 5 })
+    expect(restored.load([{ key: 'x', value: 1, expiresAt: 0 }])).toBe(0) // expired at 0, not "never"
+  })
+
   test('purgeExpired removes every expired entry and says how many', () => {
     const c = clock()
     const cache = new AsyncCache<number, number>({ maxsize: 10, ttl: 1, now: c.now })
