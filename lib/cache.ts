@@ -38,8 +38,15 @@ export interface LoadContext {
  */
 export type Loader<V> = (signal: AbortSignal, context: LoadContext) => Promise<V> | V
 
+/**
+ * What layers add to each entry that {@link AsyncCache.inspect} shows, by augmentation as for
+ * `CacheEventMap` (persistence adds `persisted`), through {@link AsyncCache.addInspector}.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the layers' augmentations.
+export interface EntryAnnotations {}
+
 /** One entry as {@link AsyncCache.inspect} shows it to tools. */
-export interface EntrySnapshot<K, V> {
+export interface EntrySnapshot<K, V> extends Partial<EntryAnnotations> {
   key: K
   value: V
   /** Position from the hot end: 0 for the entry that would be evicted last. */
@@ -131,6 +138,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   #expires: Float64Array | null = null
   /** Per slot: when it was stored, NaN for unknown. Allocated once TTLs or listeners need it. */
   #born: Float64Array | null = null
+  /** Layers' additions to inspect(); copied on write like the listeners. */
+  #inspectors: ((key: K) => Partial<EntryAnnotations>)[] = []
   /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
   #listeners: CacheListener<K, V>[] = []
   readonly #flights = new Map<K, Flight<K, V>>()
@@ -404,7 +413,24 @@ export class AsyncCache<K = unknown, V = unknown> {
         stale: freshness === STALE,
       })
     }
+    for (const inspector of this.#inspectors) {
+      for (const entry of out) Object.assign(entry, inspector(entry.key))
+    }
     return out
+  }
+
+  /**
+   * Lets a layer annotate every entry {@link inspect} returns (persistence says which are on
+   * disk); returns the function that removes it.
+   */
+  addInspector(inspector: (key: K) => Partial<EntryAnnotations>): () => void {
+    if (typeof inspector !== 'function') {
+      throw new TypeError(`addInspector: inspector must be a function, got ${typeof inspector}`)
+    }
+    this.#inspectors = [...this.#inspectors, inspector]
+    return () => {
+      this.#inspectors = this.#inspectors.filter((i) => i !== inspector)
+    }
   }
 
   /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} takes. */

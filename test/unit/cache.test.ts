@@ -442,6 +442,28 @@ describe('iteration, inspect, dump and load', () => {
   })
 })
 
+declare module '../../lib/cache.js' {
+  interface EntryAnnotations {
+    /** Added by the inspector test below. */
+    tagged?: boolean
+  }
+}
+
+test('inspectors annotate the entries inspect returns, until removed', () => {
+  const cache = new AsyncCache<string, number>({ maxsize: 3 })
+  cache.set('a', 1).set('b', 2)
+  const remove = cache.addInspector((key) => ({ tagged: key === 'a' }))
+  expect(cache.inspect().map((e) => [e.key, e.tagged])).toEqual([
+    ['b', false],
+    ['a', true],
+  ])
+  remove()
+  expect(cache.inspect()[0].tagged).toBeUndefined()
+  expect(() => cache.addInspector(5 as never)).toThrow(
+    'addInspector: inspector must be a function, got number',
+  )
+})
+
 describe('statistics', () => {
   test('updateProfiling records samples; getStats reports average, minimum and maximum in ms', () => {
     const cache = new AsyncCache({ maxsize: 1, ttl: 60 })
