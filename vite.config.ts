@@ -49,9 +49,13 @@ export default defineConfig(({ mode }) => ({
           // /* @__PURE__ */ annotations survive for consumers' tree-shaking.
           minify: true,
           lib: {
-            // Output name -> source; add `fetch: 'lib/fetch/index.ts'`, `persist: 'lib/persist/index.ts'`,
-            // `devtools: 'devtools/index.ts'` here (and to package.json "exports") as they land.
-            entry: { index: fromRoot('lib/index.ts') },
+            // Output name -> source; each is an "exports" entry of package.json.
+            entry: {
+              index: fromRoot('lib/index.ts'),
+              fetch: fromRoot('lib/fetch/index.ts'),
+              persist: fromRoot('lib/persist/index.ts'),
+              devtools: fromRoot('devtools/index.ts'),
+            },
             formats: ['es'],
             fileName: (_format, name) => `${name}.js`,
           },
