@@ -1,0 +1,34 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import { commands } from 'vitest/browser'
+import readme from '../../README.md?raw'
+
+/**
+ * Runs every ```ts browser block of the README in real Chromium (they need IndexedDB or a DOM),
+ * as written, and checks each `console.log(...) // expected` line against what it printed.
+ * The blocks are written under test-output/ (git-ignored) and imported through Vite.
+ */
+const blocks = [...readme.matchAll(/^```ts browser\n([\s\S]*?)^```$/gm)].map((m) => m[1])
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+test('the README has browser examples', () => {
+  expect(blocks.length).toBeGreaterThanOrEqual(2)
+})
+
+test.each(blocks.map((code, i) => [i + 1, code] as const))(
+  'README browser example %i runs as written',
+  async (n, code) => {
+    await commands.writeFile(`test-output/readme-browser/example-${n}.ts`, code)
+    const printed: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '))
+    })
+    await import(/* @vite-ignore */ `/test-output/readme-browser/example-${n}.ts`)
+    const expected = [...code.matchAll(/console\.log\(.*$/gm)].map(
+      (m) => m[0].split(') // ')[1] ?? '',
+    )
+    expect(printed).toEqual(expected)
+  },
+)
