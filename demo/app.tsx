@@ -49,9 +49,9 @@ export function App() {
       </header>
       {ready ? (
         <div class="layout">
+          <Traffic data={data} onOutcome={record} />
           <CatalogueView data={data} onOpen={open} />
           <ProductView current={current} history={history} />
-          <Traffic data={data} onOutcome={record} />
         </div>
       ) : (
         <p class="hint">Restoring the cache from IndexedDB...</p>
