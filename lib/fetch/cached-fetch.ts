@@ -1,7 +1,6 @@
-import type { AsyncCache, Loader } from '../cache.js'
+import type { AsyncCache, LoadContext, Loader } from '../cache.js'
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
-import { NotStoredError } from './not-stored.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
 import { decideStore } from './store-decision.js'
@@ -28,14 +27,6 @@ export interface CachedFetch {
 /** Methods that change nothing on the server (RFC 9110 section 9.2.1): they invalidate nothing. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
-const noop = () => {}
-
-/** Hands every caller of a flight whose response was not stored a clone of that response. */
-const unwrapNotStored = (error: unknown): Response => {
-  if (error instanceof NotStoredError) return error.response()
-  throw error
-}
-
 /**
  * Fetch with a private HTTP cache in front, built on {@link AsyncCache.getOrLoad}.
  *
@@ -43,9 +34,10 @@ const unwrapNotStored = (error: unknown): Response => {
  *   once however many callers ask at once (single-flight); each caller gets its own Response,
  *   replayed from a stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
- *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL, stored with one more
- *   `set` event than other entries. The others still reach every waiting caller (see
- *   {@link NotStoredError}) and the next call fetches again.
+ *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every
+ *   caller waiting on their load all the same, each replayed from the same snapshot (their
+ *   bodies are buffered too; an opaque response, which has none, is cloned), and the load
+ *   ends with `load-success` and no `set`; the next call fetches again.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
  *   HEAD entries (RFC 9111 section 4.4).
@@ -75,43 +67,27 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
    */
   const loading = vary.length > 0 ? new Map<Promise<ResponseSnapshot>, string>() : undefined
 
-  /** Fetches a response and snapshots it, or rejects with a NotStoredError holding it. */
-  async function fetchStorable(
-    url: string,
+  /**
+   * Fetches a response and snapshots it, telling the cache through `context` whether to store
+   * it and for how long (see `decideStore`).
+   */
+  async function fetchSnapshot(
     input: RequestInfo | URL,
     init: RequestInit | undefined,
+    context: LoadContext,
   ) {
     const response = await send(input, init)
-    const decision = decideStore(response, rules)
-    if (!decision.store) throw new NotStoredError(url, decision.reason, response)
-    return { snapshot: await snapshotOf(response), ttl: decision.ttl }
+    Object.assign(context, decideStore(response, rules))
+    return snapshotOf(response)
   }
 
   function loaderFor(
     key: string,
-    url: string,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
   ): Loader<ResponseSnapshot> {
-    return (signal) => {
-      let ttl: number | undefined
-      const loaded = fetchStorable(url, input, { ...init, signal }).then((result) => {
-        ttl = result.ttl
-        return result.snapshot
-      })
-      // The response's own TTL, through today's core: getOrLoad stores `loaded`'s value with the
-      // cache's default TTL in a reaction it attaches as soon as this loader returns. Attached a
-      // microtask later, this one runs right after that store and sets the entry again with its
-      // TTL (one more `set` event, and under LFU one more use), unless a set, delete or clear of
-      // the key won over the load meanwhile: then the entry is not this snapshot. A core option
-      // letting a loader choose its value's TTL would turn this into a plain return.
-      queueMicrotask(() => {
-        loaded.then((snapshot) => {
-          if (ttl !== undefined && ttl !== cache.ttl && cache.peek(key) === snapshot) {
-            cache.set(key, snapshot, { ttl })
-          }
-        }, noop)
-      })
+    return (signal, context) => {
+      const loaded = fetchSnapshot(input, { ...init, signal }, context)
       if (loading !== undefined) {
         loading.set(loaded, key)
         const forget = () => loading.delete(loaded)
@@ -122,22 +98,18 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   }
 
   /** A cache-skipping load that still stores its result and reports itself like getOrLoad's. */
-  async function reload(
-    key: string,
-    url: string,
-    input: RequestInfo | URL,
-    init: RequestInit | undefined,
-  ) {
+  async function reload(key: string, input: RequestInfo | URL, init: RequestInit | undefined) {
     const start = performance.now()
     cache.publish({ type: 'load-start', key })
     try {
-      const { snapshot, ttl } = await fetchStorable(url, input, init)
-      cache.set(key, snapshot, ttl === undefined ? undefined : { ttl })
+      const decision: LoadContext = {}
+      const snapshot = await fetchSnapshot(input, init, decision)
+      if (decision.store !== false) cache.set(key, snapshot, { ttl: decision.ttl })
       cache.publish({ type: 'load-success', key, durationMs: performance.now() - start })
       return replay(snapshot)
     } catch (error) {
       cache.publish({ type: 'load-error', key, error, durationMs: performance.now() - start })
-      return unwrapNotStored(error)
+      throw error
     }
   }
 
@@ -174,11 +146,9 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       if (method !== 'GET' && method !== 'HEAD') return passThrough(method, url, input, init)
       if (mode === 'no-store') return send(input, init)
       const key = requestKey(method, url, vary.length > 0 ? request.headers() : undefined, vary)
-      if (mode === 'reload' || mode === 'no-cache') return reload(key, url, input, init)
+      if (mode === 'reload' || mode === 'no-cache') return reload(key, input, init)
       const signal = request.signal
-      return cache
-        .getOrLoad(key, loaderFor(key, url, input, init), signal && { signal })
-        .then(replay, unwrapNotStored)
+      return cache.getOrLoad(key, loaderFor(key, input, init), signal && { signal }).then(replay)
     } catch (error) {
       // fetch reports every failure, bad arguments included, through its promise.
       return Promise.reject(error)

@@ -1,7 +1,6 @@
 export type { CachedFetch } from './cached-fetch.js'
 export { cachedFetch } from './cached-fetch.js'
 export { HttpError } from './http-error.js'
-export { NotStoredError } from './not-stored.js'
 export type { CachedFetchOptions, FetchFunction } from './options.js'
 export type { ResponseSnapshot } from './snapshot.js'
 export { replay } from './snapshot.js'

@@ -1,3 +1,4 @@
+import type { LoadContext } from '../cache.js'
 import { freshSeconds, parseCacheControl } from './cache-control.js'
 import { isReplayable } from './snapshot.js'
 
@@ -10,16 +11,10 @@ export interface StoreRules {
 }
 
 /**
- * Store a response with a TTL in seconds (`undefined`: the cache's default), or do not, and why:
- * the reason reaches the `load-error` event of a response delivered without being stored.
- */
-export type StoreDecision =
-  | { store: true; ttl: number | undefined }
-  | { store: false; reason: string }
-
-/**
  * Decides from the status and headers alone (the body is left unread) whether a private cache
- * may store a response (RFC 9111 section 3), in this order:
+ * may store a response (RFC 9111 section 3), as the loader context `getOrLoad` reads:
+ * `{ store: false }`, or `{ ttl }` with the seconds it stays fresh, or `{}` for the cache's
+ * own `ttl`. In this order:
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
  * 2. a 206 partial response, and a response with `Cache-Control: no-store`, are never stored,
  *    whatever `cacheable` says, even with `respectCacheControl: false`;
@@ -28,31 +23,17 @@ export type StoreDecision =
  *    makes) and `Vary: *` are not stored, and the TTL is what remains of the response's
  *    freshness ({@link freshSeconds}); a response already stale is not stored.
  */
-export function decideStore(response: Response, rules: StoreRules): StoreDecision {
-  if (!isReplayable(response)) {
-    return {
-      store: false,
-      reason: `a '${response.type}' response with status ${response.status} cannot be replayed`,
-    }
-  }
+export function decideStore(response: Response, rules: StoreRules): LoadContext {
+  if (!isReplayable(response)) return { store: false }
   // A part of a body must never stand in for the whole: this cache does not combine ranges.
-  if (response.status === 206) return { store: false, reason: 'a partial response (206)' }
+  if (response.status === 206) return { store: false }
   const directives = parseCacheControl(response.headers.get('cache-control'))
-  if (directives.has('no-store')) return { store: false, reason: 'Cache-Control: no-store' }
-  if (!rules.cacheable(response)) {
-    return { store: false, reason: `cacheable() refused status ${response.status}` }
-  }
-  if (!rules.respectCacheControl) return { store: true, ttl: undefined }
-  if (directives.has('no-cache')) {
-    return { store: false, reason: 'Cache-Control: no-cache (this cache never revalidates)' }
-  }
+  if (directives.has('no-store') || !rules.cacheable(response)) return { store: false }
+  if (!rules.respectCacheControl) return {}
+  if (directives.has('no-cache')) return { store: false }
   const vary = response.headers.get('vary')?.split(',') ?? []
-  if (vary.some((name) => name.trim() === '*')) {
-    return { store: false, reason: 'Vary: *' }
-  }
+  if (vary.some((name) => name.trim() === '*')) return { store: false }
   const ttl = freshSeconds(response.headers, directives)
-  if (ttl !== undefined && ttl <= 0) {
-    return { store: false, reason: 'already stale (its max-age or Expires minus Age is not > 0)' }
-  }
-  return { store: true, ttl }
+  if (ttl === undefined) return {}
+  return ttl > 0 ? { ttl } : { store: false }
 }

@@ -1,5 +1,6 @@
 import { cachedFetch } from 'asynccache/fetch'
 import { beforeEach, describe, expect, test } from 'vitest'
+import { record } from '../support/cache-events.js'
 import {
   dataUrl,
   release,
@@ -65,6 +66,50 @@ describe('cachedFetch over real HTTP in Chromium', () => {
     expect(await requestCount('no-store')).toBe(2)
   })
 
+  test('a max-age response from the server is stored once, with its TTL', async () => {
+    const clock = { t: 0 }
+    const api = cachedFetch({ maxsize: 10, ttl: 5, now: () => clock.t })
+    const url = dataUrl('max-age', { headers: { 'cache-control': 'max-age=60' } })
+    const key = new URL(url, location.href).href
+    const events = record(api.cacheInstance)
+
+    await api(url)
+
+    expect(events).toEqual([
+      `miss ${key}`,
+      `load-start ${key}`,
+      `set ${key}`,
+      `load-success ${key}`,
+    ])
+    expect(api.cacheInstance.inspect()[0]).toMatchObject({ frequency: 1, ttlRemainingMs: 60_000 })
+  })
+
+  test('a 503 reaches 3 concurrent callers from one request, is not stored, and loads successfully', async () => {
+    const api = cachedFetch({ maxsize: 10 })
+    const url = dataUrl('unavailable', { status: 503, hold: 'unavailable' })
+    const key = new URL(url, location.href).href
+    const events = record(api.cacheInstance)
+
+    const waiting = [api(url), api(url), api(url)]
+    await release('unavailable')
+    const responses = await Promise.all(waiting)
+
+    expect(await requestCount('unavailable')).toBe(1)
+    expect(new Set(responses).size).toBe(3)
+    for (const response of responses) {
+      expect(response.status).toBe(503)
+      expect(await response.json()).toMatchObject({ path: '/data/unavailable', count: 1 })
+    }
+    expect(events).toEqual([
+      `miss ${key}`,
+      `load-start ${key}`,
+      `hit ${key}`,
+      `hit ${key}`,
+      `load-success ${key}`,
+    ])
+    expect(api.cacheInstance.size).toBe(0)
+  })
+
   test('a successful POST invalidates the cached GET of its URL', async () => {
     const api = cachedFetch({ maxsize: 10 })
     const url = dataUrl('post')
@@ -79,18 +124,25 @@ describe('cachedFetch over real HTTP in Chromium', () => {
     expect(await requestCount('post')).toBe(3)
   })
 
-  test('an opaque cross-origin response is never stored', async () => {
+  test('an opaque cross-origin response reaches every caller of its flight, and is never stored', async () => {
     const api = cachedFetch({ maxsize: 10, cacheable: () => true })
     // Another origin of the same server: localhost and 127.0.0.1 are different origins.
     const other = new URL(dataUrl('opaque'), location.href)
     other.hostname = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'
+    const events = record(api.cacheInstance)
 
-    const first = await api(other.href, { mode: 'no-cors' })
+    const together = await Promise.all([1, 2, 3].map(() => api(other.href, { mode: 'no-cors' })))
     await api(other.href, { mode: 'no-cors' })
 
-    expect([first.type, first.status]).toEqual(['opaque', 0])
+    expect(new Set(together).size).toBe(3)
+    expect(together.map((r) => [r.type, r.status])).toEqual(Array(3).fill(['opaque', 0]))
     expect(await requestCount('opaque')).toBe(2)
     expect(api.cacheInstance.size).toBe(0)
+    expect(events.filter((e) => /^(load-|set)/.test(e))).toEqual(
+      Array(2)
+        .fill([`load-start ${other.href}`, `load-success ${other.href}`])
+        .flat(),
+    )
   })
 
   test('aborting the only caller aborts the real request', async () => {

@@ -156,6 +156,31 @@ describe('events and failures', () => {
     ])
   })
 
+  test('a non-OK response reaches 3 concurrent callers from one request, is not stored, and loads successfully', async () => {
+    const net = fetchDouble()
+    const api = cachedFetch({ fetch: net.fetch })
+    const events = record(api.cacheInstance)
+
+    const waiting = [api(url), api(url), api(url)]
+    net.calls[0]?.respond(networkResponse(url, '{"error":"busy"}', { status: 503 }))
+    const responses = await Promise.all(waiting)
+
+    expect(net.calls).toHaveLength(1)
+    expect(new Set(responses).size).toBe(3)
+    for (const response of responses) {
+      expect(response.status).toBe(503)
+      expect(await response.json()).toEqual({ error: 'busy' })
+    }
+    expect(events).toEqual([
+      `miss ${url}`,
+      `load-start ${url}`,
+      `hit ${url}`,
+      `hit ${url}`,
+      `load-success ${url}`,
+    ])
+    expect(api.cacheInstance.getStats()).toMatchObject({ misses: 1, hits: 2, size: 0 })
+  })
+
   test('a network error reaches every waiting caller, is reported, and is not stored', async () => {
     const net = fetchDouble()
     const api = cachedFetch({ fetch: net.fetch })

@@ -1,8 +1,8 @@
 // @vitest-environment node
 // Node's Response follows the Fetch standard (happy-dom's accepts status 0 and does not copy bodies).
-import type { CacheEvent } from 'asynccache'
-import { cachedFetch, NotStoredError } from 'asynccache/fetch'
+import { cachedFetch } from 'asynccache/fetch'
 import { describe, expect, test } from 'vitest'
+import { record } from '../support/cache-events.js'
 import { fetchDouble, networkResponse, numbered } from '../support/fetch-double.js'
 
 const url = 'https://api.test/users/42'
@@ -277,27 +277,46 @@ describe('which responses are stored', () => {
     api.cacheInstance.delete(url)
     net.calls[0]?.respond(networkResponse(url, 'x', { headers: { 'cache-control': 'max-age=60' } }))
     await loading
-    await Promise.resolve()
     expect(api.cacheInstance.size).toBe(0)
   })
 
-  test('a response not stored ends its load with a load-error naming the reason', async () => {
-    const net = fetchDouble((call) =>
-      networkResponse(call.url, 'x', { headers: { 'cache-control': 'no-store' } }),
-    )
-    const api = cachedFetch({ fetch: net.fetch })
-    const events: CacheEvent<string>[] = []
-    api.cacheInstance.subscribe((event) => events.push(event))
+  test('a max-age response is stored once: one set event, and under LFU one use', async () => {
+    const { api } = setup({ 'cache-control': 'max-age=60' }, { ttl: 5 })
+    const events = record(api.cacheInstance)
 
     await api(url)
 
-    const error = events.find((e) => e.type === 'load-error')
-    expect(error).toMatchObject({ type: 'load-error', key: url })
-    expect(error?.type === 'load-error' && error.error).toBeInstanceOf(NotStoredError)
-    expect(error?.type === 'load-error' && (error.error as NotStoredError).message).toBe(
-      `${url} was not stored: Cache-Control: no-store`,
-    )
+    expect(api.cacheInstance.policy).toBe('LFU')
+    expect(events).toEqual([
+      `miss ${url}`,
+      `load-start ${url}`,
+      `set ${url}`,
+      `load-success ${url}`,
+    ])
+    expect(api.cacheInstance.inspect()[0]).toMatchObject({ frequency: 1, ttlRemainingMs: 60_000 })
   })
+
+  test.each([
+    ['a 404', { status: 404 }, {}],
+    ['Cache-Control: no-store', { headers: { 'cache-control': 'no-store' } }, {}],
+    ['Cache-Control: no-cache', { headers: { 'cache-control': 'no-cache' } }, {}],
+    ['Vary: *', { headers: { vary: '*' } }, {}],
+    ['an already stale response', { headers: { 'cache-control': 'max-age=0' } }, {}],
+    ['a 206', { status: 206, headers: { 'content-range': 'bytes 0-0/9' } }, {}],
+    ['a 200 cacheable() refuses', {}, { cacheable: () => false }],
+  ])(
+    '%s ends its load with load-success and no set, and is read by its caller',
+    async (_name, init, options) => {
+      const net = fetchDouble((call) => networkResponse(call.url, 'body', init))
+      const api = cachedFetch({ fetch: net.fetch, ...options })
+      const events = record(api.cacheInstance)
+
+      expect(await (await api(url)).text()).toBe('body')
+
+      expect(events).toEqual([`miss ${url}`, `load-start ${url}`, `load-success ${url}`])
+      expect(api.cacheInstance.size).toBe(0)
+    },
+  )
 })
 
 describe('the request cache mode', () => {
@@ -347,9 +366,19 @@ describe('the request cache mode', () => {
     })
     const api = cachedFetch({ fetch: net.fetch })
     await api(url)
+    const events = record(api.cacheInstance)
 
-    expect((await api(url, { cache: 'reload' })).status).toBe(503)
+    const unavailable = await api(url, { cache: 'reload' })
+    expect([unavailable.status, await unavailable.text()]).toEqual([503, 'oops'])
     await expect(api(url, { cache: 'reload' })).rejects.toThrow('network down')
     expect(await (await api(url)).text()).toBe('old')
+    // The 503 is a response like any other, delivered and not stored; the network error is a failure.
+    expect(events).toEqual([
+      `load-start ${url}`,
+      `load-success ${url}`,
+      `load-start ${url}`,
+      `load-error ${url}`,
+      `hit ${url}`,
+    ])
   })
 })

@@ -3,6 +3,7 @@
 // bodies), and replaying Responses faithfully is what these tests check.
 import { cachedFetch } from 'asynccache/fetch'
 import { describe, expect, test } from 'vitest'
+import { record } from '../support/cache-events.js'
 import { fetchDouble, networkResponse, numbered, OpaqueResponse } from '../support/fetch-double.js'
 
 const url = 'https://api.test/users/42'
@@ -95,13 +96,29 @@ describe('cachedFetch replays stored responses', () => {
   test('an opaque response is never stored, yet reaches every caller of its flight', async () => {
     const net = fetchDouble(() => new OpaqueResponse())
     const api = cachedFetch({ fetch: net.fetch, cacheable: () => true })
+    const events = record(api.cacheInstance)
 
     const together = await Promise.all([api(url), api(url), api(url)])
     expect(net.calls).toHaveLength(1)
+    expect(new Set(together).size).toBe(3)
     expect(together.map((r) => [r.type, r.status])).toEqual(Array(3).fill(['opaque', 0]))
+    expect(events.filter((e) => e.startsWith('load-') || e.startsWith('set'))).toEqual([
+      `load-start ${url}`,
+      `load-success ${url}`,
+    ])
 
     await api(url)
     expect(net.calls).toHaveLength(2)
+    expect(api.cacheInstance.size).toBe(0)
+  })
+
+  test("an opaque response reloaded with cache: 'reload' reaches its caller", async () => {
+    const net = fetchDouble(() => new OpaqueResponse())
+    const api = cachedFetch({ fetch: net.fetch })
+
+    const response = await api(url, { cache: 'reload' })
+
+    expect([response.type, response.status]).toEqual(['opaque', 0])
     expect(api.cacheInstance.size).toBe(0)
   })
 
