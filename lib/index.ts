@@ -1,4 +1,11 @@
-export type { EntryRecord, EntrySnapshot, Loader, LoadOptions } from './cache.js'
+export type {
+  EntryAnnotations,
+  EntryRecord,
+  EntrySnapshot,
+  LoadContext,
+  Loader,
+  LoadOptions,
+} from './cache.js'
 export { AsyncCache } from './cache.js'
 export type {
   CacheEvent,
