@@ -1,6 +1,7 @@
 /**
- * The persistence layer's events, on the cache's own stream (so the devtools show them):
- * `persist-hydrated`, `persist-flushed` and `persist-error`.
+ * What the persistence layer adds to the cache's types: its events, on the cache's own stream
+ * (so the devtools show them): `persist-hydrated`, `persist-flushed` and `persist-error`; and
+ * the `persisted` annotation of each entry `cache.inspect()` returns.
  */
 
 declare module '../events.js' {
@@ -14,6 +15,18 @@ declare module '../events.js' {
      * only, when the failure concerns one entry (a value that cannot be cloned).
      */
     'persist-error': { key?: K; reason: string }
+  }
+}
+
+declare module '../cache.js' {
+  interface EntryAnnotations {
+    /**
+     * Set while the cache is persisted: whether the entry's current value is on disk (written
+     * by a completed flush, or hydrated, and not changed since). `false` for a change not
+     * flushed yet, an entry the `filter` keeps off disk, a key with an identity part, or a value
+     * that could not be cloned.
+     */
+    persisted?: boolean
   }
 }
 

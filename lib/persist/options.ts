@@ -19,11 +19,14 @@ export interface PersistOptions<K, V> {
   filter?: (key: K, value: V) => boolean
   /** Milliseconds from a change to the write of its batch (default 100): one transaction per window. */
   flushWindow?: number
-  /** Longest wait, in ms, of {@link PersistHandle.getOrLoad} for hydration before loading anyway (default 1000). */
+  /**
+   * Longest time, in ms, that the cache's misses wait for hydration before loading anyway
+   * (default 1000): a key that comes back from disk meanwhile is served from it.
+   */
   hydrationWait?: number
   /** Keep other tabs of this origin that persist the same name coherent (default true). */
   tabs?: boolean
-  /** Timer used for flush windows and the hydration wait; tests inject their own. Default `setTimeout`. */
+  /** Timer used for flush windows; tests inject their own. Default `setTimeout`. */
   schedule?: Schedule
   /**
    * Builds the idb-keyval store (default idb-keyval's `createStore`): for instrumentation and

@@ -1,5 +1,5 @@
 import { createStore, entries, type UseStore } from 'idb-keyval'
-import type { AsyncCache, Loader, LoadOptions } from '../cache.js'
+import type { AsyncCache } from '../cache.js'
 import type { CacheEvent } from '../events.js'
 import { describeError, reportError, StorageUnavailableError } from './faults.js'
 import { planHydration } from './hydrate.js'
@@ -21,7 +21,7 @@ import { type Change, WriteBehind } from './write-behind.js'
 export type PersistStatus = 'hydrating' | 'ready' | 'unavailable' | 'failed'
 
 /** What {@link persist} returns: the persistence of one cache. None of its promises ever rejects. */
-export interface PersistHandle<K, V> {
+export interface PersistHandle {
   /** Resolves once hydration has finished or failed (see {@link status}); never rejects. */
   readonly ready: Promise<void>
   /** Where persistence stands; faults show here and as `persist-error` events, never as rejections. */
@@ -32,11 +32,6 @@ export interface PersistHandle<K, V> {
   clear(): Promise<void>
   /** Writes what is pending, then detaches from the cache and closes the database. The data stays on disk. */
   stop(): Promise<void>
-  /**
-   * `cache.getOrLoad`, except that while hydrating, a key not in memory yet waits for hydration
-   * (at most `hydrationWait` ms) so that a reload is served from disk rather than by the loader.
-   */
-  getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V>
 }
 
 /** Every database holds one object store of this name. */
@@ -46,14 +41,19 @@ const STORE = 'entries'
  * Mirrors `cache` into IndexedDB (through idb-keyval), so that the next visit starts warm.
  *
  * It hydrates at once: entries of the last visit come back with their remaining TTL and their
- * LRU order or LFU frequencies, without overwriting anything already in memory. Then every set,
- * delete, eviction and clear, and the recency of reads, is written behind in batches, one
- * transaction per `flushWindow`, and flushed when the page is hidden. Tabs persisting the same
- * name keep each other's memory coherent. Storage faults never reach the memory cache: they
- * show in `status` and as `persist-error` events.
+ * LRU order or LFU frequencies, ranked below anything already in memory, which they never
+ * overwrite. Meanwhile the cache holds its misses (at most `hydrationWait` ms): a `getOrLoad`,
+ * an `asyncCache` wrapper or a `cachedFetch` call made before hydration ends is served from disk
+ * when its key comes back, rather than loaded again.
+ *
+ * Then every set, delete, eviction and clear, and the recency of reads, is written behind in
+ * batches, one transaction per `flushWindow`, and flushed when the page is hidden. Tabs
+ * persisting the same name keep each other's memory coherent. Storage faults never reach the
+ * memory cache: they show in `status` and as `persist-error` events.
  *
  * Entries whose key cannot survive a reload (objects keyed by identity, a method's instance)
- * and entries the `filter` option rejects stay in memory only.
+ * and entries the `filter` option rejects stay in memory only. Until `stop()`, `cache.inspect()`
+ * says of each entry whether its current value is on disk (`persisted`).
  *
  * @example
  * ```ts
@@ -65,7 +65,7 @@ const STORE = 'entries'
 export function persist<K, V>(
   cache: AsyncCache<K, V>,
   options?: PersistOptions<K, V>,
-): PersistHandle<K, V> {
+): PersistHandle {
   const candidate = cache as Partial<AsyncCache<K, V>> | null
   if (
     typeof candidate?.subscribe !== 'function' ||
@@ -77,7 +77,7 @@ export function persist<K, V>(
   return new Persistence(cache, resolveOptions(cache, options))
 }
 
-class Persistence<K, V> implements PersistHandle<K, V> {
+class Persistence<K, V> implements PersistHandle {
   readonly ready: Promise<void>
   #status: PersistStatus = 'hydrating'
   readonly #cache: AsyncCache<DiskableKey, unknown>
@@ -87,6 +87,7 @@ class Persistence<K, V> implements PersistHandle<K, V> {
   readonly #tabs: Tabs | null
   readonly #unsubscribe: () => void
   readonly #unlistenPage: () => void
+  readonly #uninspect: () => void
   /** While hydrating: keys deleted meanwhile, whose disk copies are older than memory. */
   #gone: Set<DiskableKey> | null = new Set()
   /** While hydrating: the cache was cleared meanwhile. */
@@ -106,6 +107,8 @@ class Persistence<K, V> implements PersistHandle<K, V> {
     this.ready = Promise.resolve()
       .then(() => this.#hydrate())
       .catch((error: unknown) => this.#fail('failed', error))
+    // Every getOrLoad path (wrappers, cachedFetch) then waits for the disk rather than loading.
+    this.#cache.holdLoads(this.ready, options.hydrationWait)
     this.#writes = new WriteBehind(
       {
         cache: this.#cache,
@@ -130,6 +133,9 @@ class Persistence<K, V> implements PersistHandle<K, V> {
     // Entries the cache held before persistence started are mirrored too, coldest first.
     for (const { key } of this.#cache.dump()) if (isDiskable(key)) this.#writes.put(key)
     this.#unlistenPage = onPageHidden(() => void this.flush())
+    this.#uninspect = this.#cache.addInspector((key) => ({
+      persisted: this.#writes.persisted(key),
+    }))
   }
 
   get status(): PersistStatus {
@@ -153,29 +159,13 @@ class Persistence<K, V> implements PersistHandle<K, V> {
   async #stop(): Promise<void> {
     await this.ready
     this.#detach()
+    this.#uninspect()
     await this.#writes.flush()
     if (this.#status === 'ready') {
       await closeStore(this.#store).catch((error: unknown) =>
         this.#report(`the database did not close (${describeError(error)})`),
       )
     }
-  }
-
-  getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
-    const cache = this.#cache as unknown as AsyncCache<K, V>
-    if (this.#status !== 'hydrating' || cache.has(key)) return cache.getOrLoad(key, loader, options)
-    return this.#hydratedOrLate().then(() => cache.getOrLoad(key, loader, options))
-  }
-
-  /** Resolves when hydration is over, or after `hydrationWait` ms, whichever comes first. */
-  #hydratedOrLate(): Promise<void> {
-    return new Promise((resolve) => {
-      const cancel = this.#options.schedule(resolve, this.#options.hydrationWait)
-      void this.ready.then(() => {
-        cancel()
-        resolve()
-      })
-    })
   }
 
   async #hydrate(): Promise<void> {

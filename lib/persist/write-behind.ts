@@ -1,5 +1,5 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval'
-import type { AsyncCache, EntryRecord } from '../cache.js'
+import type { AsyncCache } from '../cache.js'
 import { describeError, isCloneError, isQuotaError, reportError } from './faults.js'
 import {
   type DiskableKey,
@@ -89,10 +89,6 @@ function isEmpty(batch: Batch): boolean {
   return !clear && rows.length + deletes.length + puts.length + metas.length === 0
 }
 
-function byKey(records: EntryRecord<DiskableKey, unknown>[]) {
-  return new Map(records.map((record) => [record.key, record]))
-}
-
 /**
  * Mirrors cache changes to IndexedDB in batches: every change within a flush window goes into
  * one transaction, each key written once with its latest state. Each entry is written through
@@ -108,6 +104,8 @@ export class WriteBehind {
   readonly onDisk = new Set<DiskableKey>()
   readonly #context: WriteBehindContext
   #pending = new Map<DiskableKey, Op>()
+  /** Keys whose value the batch being written stores or removes (batches run one at a time). */
+  #writing = new Set<DiskableKey>()
   #clear = false
   #rows: IDBValidKey[] = []
   #cancelTimer: (() => void) | null = null
@@ -157,6 +155,15 @@ export class WriteBehind {
     if (rows.length === 0) return
     this.#rows.push(...rows)
     this.#arm()
+  }
+
+  /**
+   * Whether `key`'s current value is on disk: written by a committed batch (or found there),
+   * and neither changed since nor being written now. A pending read changes no value. Keys that
+   * never reach the disk (identity-keyed, filtered, uncloneable) are never in {@link onDisk}.
+   */
+  persisted(key: DiskableKey): boolean {
+    return this.onDisk.has(key) && this.#pending.get(key) !== PUT && !this.#writing.has(key)
   }
 
   /** Continues recency stamps after `seq`, the highest found on disk. */
@@ -216,7 +223,6 @@ export class WriteBehind {
     this.#rows = []
     this.#clear = false
     const lfu = cache.policy === 'LFU'
-    let live: Map<DiskableKey, EntryRecord<DiskableKey, unknown>> | undefined
     for (const [key, op] of ops) {
       if (op === DELETE || op === DROP) {
         batch.deletes.push(key)
@@ -228,9 +234,7 @@ export class WriteBehind {
         batch.metas.push({ key, seq: this.#nextSeq(), freq: 1 })
         continue
       }
-      // The cache has no per-key export yet: one dump per batch gives expiries and frequencies.
-      live ??= byKey(cache.dump())
-      const entry = live.get(key)
+      const entry = cache.info(key)
       if (op === TOUCH) {
         if (entry !== undefined) {
           batch.metas.push({ key, seq: this.#nextSeq(), freq: entry.frequency ?? 1 })
@@ -250,6 +254,17 @@ export class WriteBehind {
     const batch = this.#take()
     // Keys may all have dropped out (reads of memory-only entries): then no transaction at all.
     if (isEmpty(batch)) return
+    this.#writing = new Set(batch.deletes)
+    for (const { key } of batch.puts) this.#writing.add(key)
+    try {
+      await this.#commit(batch)
+    } finally {
+      this.#writing.clear()
+    }
+  }
+
+  /** Writes a batch: retried once past a quota error, abandoned past any other. */
+  async #commit(batch: Batch): Promise<void> {
     let victims: DiskableKey[] = []
     let failures: CloneFailure[]
     try {
@@ -344,14 +359,15 @@ export class WriteBehind {
     const count = batch.puts.length + batch.deletes.length + batch.metas.length
     this.#report(`${describeError(error)}; ${count} changes stay in memory only`)
     const deletes = [...batch.deletes, ...batch.puts.map(({ key }) => key)]
+    // Whether or not the clean-up works, what is on disk for these keys is not what memory holds.
+    if (batch.clear) this.onDisk.clear()
+    for (const key of deletes) this.onDisk.delete(key)
     try {
       await this.#transact({ ...batch, deletes, puts: [], metas: [] }, [])
     } catch (cleanupError) {
       this.#report(`${describeError(cleanupError)}; stale copies may remain on disk`)
       return
     }
-    if (batch.clear) this.onDisk.clear()
-    for (const key of deletes) this.onDisk.delete(key)
     this.#context.committed({ cleared: batch.clear, deleted: batch.announced, stored: [] })
   }
 

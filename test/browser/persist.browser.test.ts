@@ -1,4 +1,10 @@
-import { AsyncCache, type AsyncCacheOptions, type CacheEvent } from 'asynccache'
+import {
+  AsyncCache,
+  type AsyncCacheOptions,
+  asyncCache,
+  type CacheEvent,
+  cacheOf,
+} from 'asynccache'
 import { type PersistOptions, persist } from 'asynccache/persist'
 import { createStore, entries } from 'idb-keyval'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -96,6 +102,34 @@ describe('hydration after the cache object is rebuilt', () => {
         ['cold', 1],
       ]),
     )
+  })
+})
+
+describe('calls made while hydrating', () => {
+  test('getOrLoad and an asyncCache wrapper are served from disk, without loading', async () => {
+    const name = uniqueName('held')
+    const load = async (id: number) => ({ id, loads: ++loads })
+    let loads = 0
+    const firstVisit = asyncCache({ maxsize: 10 })(load)
+    const first = persist(cacheOf(firstVisit), { name, schedule: never })
+    await first.ready
+    await firstVisit(7)
+    cacheOf(firstVisit).set('plain', 'from disk')
+    await first.stop()
+
+    const secondVisit = asyncCache({ maxsize: 10 })(load)
+    const cache = cacheOf(secondVisit)
+    // Generous: the wait ends with hydration, and a slow machine must not make the loader run.
+    const store = persist(cache, { name, schedule: never, hydrationWait: 60_000 })
+    cleanups.push(() => store.stop())
+    const loader = async () => 'from loader'
+    const plain = cache.getOrLoad('plain', loader)
+    const user = secondVisit(7)
+    expect(store.status).toBe('hydrating')
+    expect(await plain).toBe('from disk')
+    expect(await user).toEqual({ id: 7, loads: 1 })
+    expect(loads).toBe(1)
+    expect(cache.inspect().map((entry) => entry.persisted)).toEqual([true, true])
   })
 })
 

@@ -1,4 +1,4 @@
-import { AsyncCache, makeHashable } from 'asynccache'
+import { AsyncCache, asyncCache, cacheOf, makeHashable } from 'asynccache'
 import { type PersistOptions, persist } from 'asynccache/persist'
 import { set as rawSet } from 'idb-keyval'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -228,6 +228,23 @@ describe('what memory holds wins over the disk', () => {
     expect((await rows('gone')).size).toBe(0)
   })
 
+  test('entries set while hydrating rank above the restored ones, in memory and on the next visit', async () => {
+    const first = await open('rank', { maxsize: 3 })
+    for (const key of ['a', 'b', 'c']) first.cache.set(key, key)
+    await first.store.stop()
+
+    const cache = new AsyncCache<unknown, string>({ maxsize: 3, policy: 'LRU', now })
+    const store = persist(cache, { name: 'rank', schedule: manualTimers().schedule })
+    cache.set('x', 'new')
+    await store.ready
+    // Full: the coldest record gives way, never the newer entry in memory.
+    expect([...cache.keys()]).toEqual(['x', 'c', 'b'])
+    await store.stop()
+
+    const third = await open('rank', { maxsize: 3 })
+    expect([...third.cache.keys()]).toEqual(['x', 'c', 'b'])
+  })
+
   test('entries the cache held before persist() are written too', async () => {
     const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
     cache.set('early', 'bird')
@@ -237,7 +254,7 @@ describe('what memory holds wins over the disk', () => {
   })
 })
 
-describe('getOrLoad waits for hydration, within a bound', () => {
+describe('misses wait for hydration, within a bound', () => {
   /** A store whose first read waits until `release()`. */
   function heldHydration() {
     let release!: () => void
@@ -251,43 +268,91 @@ describe('getOrLoad waits for hydration, within a bound', () => {
     return { createStore, release }
   }
 
-  test('a load started while hydrating is served from disk', async () => {
+  test('cache.getOrLoad called while hydrating is served from disk; a key not on disk loads once', async () => {
     const first = await open('wait')
     first.cache.set('a', 'from disk')
     await first.store.stop()
 
     const held = heldHydration()
     const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
-    const store = persist(cache, { name: 'wait', createStore: held.createStore })
+    const store = persist(cache, {
+      name: 'wait',
+      createStore: held.createStore,
+      schedule: manualTimers().schedule,
+    })
     const loader = vi.fn(async () => 'from loader')
-    const result = store.getOrLoad('a', loader)
+    const calls = [cache.getOrLoad('a', loader), cache.getOrLoad('a', loader)]
+    const missing = [cache.getOrLoad('b', loader), cache.getOrLoad('b', loader)]
+    await Promise.resolve()
     expect(store.status).toBe('hydrating')
-    held.release()
-    expect(await result).toBe('from disk')
     expect(loader).not.toHaveBeenCalled()
+
+    held.release()
+    expect(await Promise.all(calls)).toEqual(['from disk', 'from disk'])
+    expect(await Promise.all(missing)).toEqual(['from loader', 'from loader'])
+    expect(loader).toHaveBeenCalledTimes(1)
+    expect(cache.getStats()).toMatchObject({ hits: 3, misses: 1 })
   })
 
-  test('past hydrationWait the loader runs, and hydration later keeps its value', async () => {
+  test('an asyncCache wrapper called while hydrating is served from disk', async () => {
+    const fetchUser = vi.fn(async (id: number) => ({ id, fetched: true }))
+    const firstVisit = asyncCache({ maxsize: 10, now })(fetchUser)
+    const first = persist(cacheOf(firstVisit), {
+      name: 'wrapped',
+      schedule: manualTimers().schedule,
+    })
+    await first.ready
+    await firstVisit(7)
+    await first.stop()
+    fetchUser.mockClear()
+
+    const held = heldHydration()
+    const secondVisit = asyncCache({ maxsize: 10, now })(fetchUser)
+    const store = persist(cacheOf(secondVisit), {
+      name: 'wrapped',
+      createStore: held.createStore,
+      schedule: manualTimers().schedule,
+    })
+    const user = secondVisit(7)
+    held.release()
+    expect(await user).toEqual({ id: 7, fetched: true })
+    expect(fetchUser).not.toHaveBeenCalled()
+    expect(store.status).toBe('ready')
+  })
+
+  test('past hydrationWait the loader runs, and hydration keeps the loaded value', async () => {
     const first = await open('late')
     first.cache.set('a', 'from disk')
     await first.store.stop()
 
-    const held = heldHydration()
-    const timers = manualTimers()
-    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
-    const store = persist(cache, {
-      name: 'late',
-      createStore: held.createStore,
-      schedule: timers.schedule,
-      hydrationWait: 1000,
-    })
-    const result = store.getOrLoad('a', async () => 'from loader')
-    expect(timers.waiting()).toEqual([1000])
-    timers.fire()
-    expect(await result).toBe('from loader')
-    held.release()
-    await store.ready
-    expect(cache.peek('a')).toBe('from loader')
+    // The cache times its hold with setTimeout; fake-indexeddb runs on setImmediate.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const held = heldHydration()
+      const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+      const store = persist(cache, {
+        name: 'late',
+        createStore: held.createStore,
+        schedule: manualTimers().schedule,
+        hydrationWait: 500,
+      })
+      const loader = vi.fn(async () => 'from loader')
+      const result = cache.getOrLoad('a', loader)
+      await vi.advanceTimersByTimeAsync(499)
+      expect(loader).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(1)
+      expect(loader).toHaveBeenCalledTimes(1)
+      expect(await result).toBe('from loader')
+      expect(store.status).toBe('hydrating')
+
+      held.release()
+      await store.ready
+      expect(cache.peek('a')).toBe('from loader')
+      await store.flush()
+      expect((await rows('late')).get('vsa')).toMatchObject({ value: 'from loader' })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

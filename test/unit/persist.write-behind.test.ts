@@ -1,4 +1,4 @@
-import { AsyncCache } from 'asynccache'
+import { AsyncCache, type PolicyName } from 'asynccache'
 import { type PersistOptions, persist } from 'asynccache/persist'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { freshIndexedDB, instrumented, manualTimers, nextEvent, rows } from './persist-fixtures.js'
@@ -10,9 +10,14 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-/** A hydrated, persisted LRU cache whose store counts transactions and whose timers run by hand. */
-async function open(name: string, options: PersistOptions<unknown, unknown> = {}, maxsize = 100) {
-  const cache = new AsyncCache<unknown, unknown>({ maxsize, policy: 'LRU' })
+/** A hydrated, persisted cache (LRU unless said) whose store counts transactions and whose timers run by hand. */
+async function open(
+  name: string,
+  options: PersistOptions<unknown, unknown> = {},
+  maxsize = 100,
+  policy: PolicyName = 'LRU',
+) {
+  const cache = new AsyncCache<unknown, unknown>({ maxsize, policy })
   const timers = manualTimers()
   const { log, createStore } = instrumented()
   const store = persist(cache, { name, schedule: timers.schedule, createStore, ...options })
@@ -44,17 +49,38 @@ describe('batching', () => {
     expect((await rows('burst')).size).toBe(10_000)
   })
 
-  test('a read rewrites only the small metadata record, not the value', async () => {
-    const { cache, store, log } = await open('reads')
-    cache.set('a', 'x'.repeat(10_000))
-    cache.set('b', 'y')
-    await store.flush()
-    log.puts.length = 0
+  test.each<PolicyName>(['LRU', 'LFU'])(
+    '%s: a read rewrites only the small metadata record, not the value',
+    async (policy) => {
+      const { cache, store, log } = await open(`reads-${policy}`, {}, 100, policy)
+      cache.set('a', 'x'.repeat(10_000))
+      cache.set('b', 'y')
+      await store.flush()
+      log.puts.length = 0
 
-    cache.get('a')
-    cache.get('a')
+      cache.get('a')
+      cache.get('a')
+      await store.flush()
+      expect(log.puts).toEqual(['msa'])
+      expect((await rows(`reads-${policy}`)).get('msa')).toMatchObject({
+        freq: policy === 'LFU' ? 3 : 1,
+      })
+    },
+  )
+
+  test('a batch reads each changed entry, never the whole cache', async () => {
+    const { cache, store } = await open('per-key', {}, 1000, 'LFU')
+    for (let i = 0; i < 1000; i++) cache.set(i, i)
     await store.flush()
-    expect(log.puts).toEqual(['msa'])
+    const dump = vi.spyOn(cache, 'dump')
+    const info = vi.spyOn(cache, 'info')
+
+    cache.set(1, 'changed')
+    cache.get(2)
+    await store.flush()
+    expect(dump).not.toHaveBeenCalled()
+    expect(info.mock.calls).toEqual([[1], [2]])
+    expect((await rows('per-key')).get('vn1')).toMatchObject({ value: 'changed', expiresAt: null })
   })
 
   test('flush() resolves once every earlier change is on disk, across batches in flight', async () => {
