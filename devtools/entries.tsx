@@ -3,10 +3,14 @@ import type { AsyncCache, EntrySnapshot } from '../lib/index.js'
 import { count, duration, preview } from './format.js'
 import { VirtualList } from './virtual-list.js'
 
-type Entry = EntrySnapshot<unknown, unknown>
+/**
+ * An entry as inspected, with persistence's annotation restated: `asynccache/persist` adds it to
+ * `EntryAnnotations`, and the panel must build without that layer.
+ */
+type Entry = EntrySnapshot<unknown, unknown> & { persisted?: boolean }
 
 /** Columns the entries can be sorted by. */
-export type SortColumn = 'rank' | 'key' | 'frequency' | 'age' | 'ttl'
+export type SortColumn = 'rank' | 'key' | 'frequency' | 'age' | 'ttl' | 'persisted'
 
 /** Props of {@link Entries}. */
 export interface EntriesProps {
@@ -49,12 +53,14 @@ const compare: Record<SortColumn, (a: Entry, b: Entry, keys: Map<Entry, string>)
   frequency: (a, b) => (a.frequency ?? 0) - (b.frequency ?? 0) || a.rank - b.rank,
   age: (a, b) => (a.ageMs ?? -1) - (b.ageMs ?? -1) || a.rank - b.rank,
   ttl: (a, b) => (a.ttlRemainingMs ?? NEVER) - (b.ttlRemainingMs ?? NEVER) || a.rank - b.rank,
+  persisted: (a, b) =>
+    Number(a.persisted === true) - Number(b.persisted === true) || a.rank - b.rank,
 }
 
 /**
  * The cache's entries (through `cache.inspect()`): key, value preview, rank and LFU
- * frequency, age, TTL remaining, and a delete action; sortable by column and filterable by
- * key. Only the visible rows are rendered.
+ * frequency, age, TTL remaining, whether it is on disk (only for a persisted cache), and a
+ * delete action; sortable by column and filterable by key. Only the visible rows are rendered.
  */
 export function Entries({ cache, version }: EntriesProps) {
   const [sort, setSort] = useState<{ by: SortColumn; descending: boolean }>({
@@ -79,6 +85,8 @@ export function Entries({ cache, version }: EntriesProps) {
     snapshot.current = s
   }
   const entries = s.entries
+  // Only a layer that annotates entries (persistence) gives the column a meaning.
+  const persistence = useMemo(() => entries.some((e) => e.persisted !== undefined), [entries])
 
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase()
@@ -144,6 +152,8 @@ export function Entries({ cache, version }: EntriesProps) {
             {lfu && header('frequency', 'Uses', 'num')}
             {header('age', 'Age', 'dur')}
             {header('ttl', 'TTL left', 'dur')}
+            {/* Sized as the duration columns: wide enough for its label. */}
+            {persistence && header('persisted', 'Persisted', 'dur')}
             <th scope="col" class="action">
               <span class="sr">Actions</span>
             </th>
@@ -167,6 +177,11 @@ export function Entries({ cache, version }: EntriesProps) {
                     ? 'stale'
                     : duration(entry.ttlRemainingMs)}
               </td>
+              {persistence && (
+                <td class="dur">
+                  {entry.persisted === undefined ? '—' : entry.persisted ? 'yes' : 'no'}
+                </td>
+              )}
               <td class="action">
                 <button
                   type="button"

@@ -1,4 +1,6 @@
 import { AsyncCache } from 'asynccache'
+import { persist } from 'asynccache/persist'
+import { IDBFactory } from 'fake-indexeddb'
 import { render } from 'preact'
 import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -187,6 +189,50 @@ describe('devtools Entries', () => {
     vi.advanceTimersByTime(1000)
     show(cache, 1)
     expect(rows()[0]?.[4]).toBe('8.0 s')
+  })
+
+  test('a Persisted column appears only when entries say whether they are on disk', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LRU' })
+    cache.set('disk', 1).set('memory', 2)
+    show(cache, 1)
+    expect(headers()).not.toContain('Persisted')
+
+    const remove = cache.addInspector((key) => ({ persisted: key === 'disk' }))
+    show(cache, 2)
+    expect(headers()).toEqual(['Key', 'Value', 'Rank ▲', 'Age', 'TTL left', 'Persisted', 'Actions'])
+    expect(rows().map((r) => [r[0], r[5]])).toEqual([
+      ['"memory"', 'no'],
+      ['"disk"', 'yes'],
+    ])
+
+    click('Sort by Persisted')
+    expect(rows().map((r) => r[0])).toEqual(['"memory"', '"disk"'])
+    click('Sort by Persisted')
+    expect(rows().map((r) => r[0])).toEqual(['"disk"', '"memory"'])
+
+    remove()
+    show(cache, 3)
+    expect(headers()).not.toContain('Persisted')
+  })
+
+  test('a persisted cache shows which entries have reached the disk', async () => {
+    vi.stubGlobal('indexedDB', new IDBFactory())
+    try {
+      const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LRU' })
+      const store = persist(cache, { name: 'devtools-entries', schedule: () => () => {} })
+      await store.ready
+      cache.set('a', 1)
+      await store.flush()
+      cache.set('b', 2)
+      show(cache, 1)
+      expect(rows().map((r) => [r[0], r[5]])).toEqual([
+        ['"b"', 'no'],
+        ['"a"', 'yes'],
+      ])
+      await store.stop()
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   test('a new version re-inspects the cache; an unchanged one does not', () => {
