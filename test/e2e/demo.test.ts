@@ -53,7 +53,7 @@ test('clicking a product twice: one server request, a cache hit shown, the overl
   await product.click()
   await expect.poll(() => page.locator('.history li').count()).toBe(2)
   expect(await badge().getAttribute('data-source')).toBe('cache')
-  expect(await badge().innerText()).toMatch(/^cache hit \d+\.\d ms$/)
+  expect(await badge().textContent()).toMatch(/^cache hit \d+\.\d ms$/)
   expect(await demo.productRequests()).toBe(1)
   await expect.poll(() => overlayStat(page, 'Hits')).toBe(hitsBefore + 1)
   expect(await overlayStat(page, 'Misses')).toBe(1)
