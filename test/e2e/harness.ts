@@ -79,5 +79,5 @@ export async function overlayStat(page: Page, label: string): Promise<number> {
   const card = page
     .locator('[data-asynccache-devtools] .card')
     .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
-  return Number((await card.locator('dd').textContent()).replace(/[^\d.]/g, ''))
+  return Number((await card.locator('dd').textContent())?.replace(/[^\d.]/g, ''))
 }
