@@ -129,6 +129,11 @@ export class AsyncCache<K = unknown, V = unknown> {
   readonly #index = new Map<K, number>()
   readonly #keys: (K | undefined)[] = []
   readonly #values: (V | undefined)[] = []
+  /**
+   * Per slot: a promise already resolved with the value, made by the first `getOrLoad` hit on
+   * it and handed to the next ones, so that a hit allocates nothing. Cleared with the value.
+   */
+  readonly #resolved: (Promise<V> | undefined)[] = []
   /** Vacated slots, reused before new ones. */
   readonly #free: number[] = []
   /** Slots ever handed out, and room for. */
@@ -226,7 +231,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (i === undefined) {
       i = this.#insert(key, value, 1)
     } else {
-      this.#values[i] = value
+      this.#setValue(i, value)
       this.#order.touch(i)
     }
     this.#stamp(i, ttl)
@@ -251,7 +256,8 @@ export class AsyncCache<K = unknown, V = unknown> {
     for (const flight of this.#flights.values()) flight.store = false
     this.#flights.clear()
     this.#index.clear()
-    this.#keys.length = this.#values.length = this.#free.length = this.#used = 0
+    this.#keys.length = this.#values.length = this.#resolved.length = 0
+    this.#free.length = this.#used = 0
     this.#order.clear()
     this.#zeroStats()
     if (this.#listeners.length > 0) this.#emit({ type: 'clear', count })
@@ -291,7 +297,10 @@ export class AsyncCache<K = unknown, V = unknown> {
     const signal = options?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
     const i = this.#serve(key, loader)
-    if (i !== -1) return Promise.resolve(this.#values[i] as V)
+    if (i !== -1) {
+      this.#resolved[i] ??= Promise.resolve(this.#values[i] as V)
+      return this.#resolved[i]
+    }
     let flight = this.#flights.get(key)
     if (flight === undefined) {
       if (typeof loader !== 'function') {
@@ -561,7 +570,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
     this.#index.set(key, i)
     this.#keys[i] = key
-    this.#values[i] = value
+    this.#setValue(i, value)
     if (restored) this.#order.restore(i, frequency)
     else this.#order.add(i, frequency)
     return i
@@ -602,8 +611,13 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#order.remove(i)
     this.#index.delete(this.#keys[i] as K)
     this.#keys[i] = undefined
-    this.#values[i] = undefined
+    this.#setValue(i, undefined)
     this.#free.push(i)
+  }
+
+  #setValue(i: number, value: V | undefined): void {
+    this.#values[i] = value
+    if (this.#resolved[i] !== undefined) this.#resolved[i] = undefined
   }
 
   #zeroStats(): void {
@@ -748,7 +762,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   #store(key: K, value: V, ttl: number): void {
     let i = this.#index.get(key)
     if (i === undefined) i = this.#insert(key, value, 1)
-    else this.#values[i] = value
+    else this.#setValue(i, value)
     this.#stamp(i, ttl)
     if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
   }

@@ -108,7 +108,8 @@ export class HashableWrapper<T extends object | symbol = object | symbol> {
   }
 }
 
-function isAtom(value: unknown): value is HashKey {
+/** Whether `value` is its own key (see {@link HashKey}): the fast path of every key. */
+export function isAtom(value: unknown): value is HashKey {
   switch (typeof value) {
     case 'string':
       // The two control characters that start encoded keys would make a string look like one.

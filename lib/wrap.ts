@@ -1,5 +1,5 @@
 import { AsyncCache } from './cache.js'
-import { argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
+import { argsKey, type HashKey, isAtom, makeHashable, methodKey } from './keys.js'
 import type { AsyncCacheOptions } from './options.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the wrapper accepts any function signature.
@@ -40,14 +40,26 @@ export interface AsyncCacheDecorator {
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor
 }
 
+/** Whether a call's `this` is an instance the key must include (not the wrapper itself, as in `fn.invalidate(...)`). */
+function isInstance(self: unknown, wrapper: AnyFunction): self is object {
+  return (
+    (typeof self === 'object' && self !== null) || (typeof self === 'function' && self !== wrapper)
+  )
+}
+
 const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
 
 // The loader every wrapper passes to getOrLoad, which calls it synchronously if at all: the
-// call's `this` and arguments wait here meanwhile, so a hit allocates no closure.
+// call's function, `this` and arguments wait here meanwhile, so that a hit allocates no
+// closure, and a call with one atom argument no argument list either.
 let pendingFn: AnyFunction
 let pendingThis: unknown
-let pendingArgs: unknown[]
-const runPending = () => pendingFn.apply(pendingThis, pendingArgs)
+let pendingArgs: unknown[] | undefined
+let pendingArg: unknown
+const runPending = () =>
+  pendingArgs === undefined
+    ? pendingFn.call(pendingThis, pendingArg)
+    : pendingFn.apply(pendingThis, pendingArgs)
 
 /**
  * Caches the results of an async function, the TypeScript counterpart of the original's
@@ -78,14 +90,21 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
         customKey === undefined
           ? argsKey(args)
           : makeHashable(customKey.apply(self, args as never[]))
-      return (typeof self === 'object' && self !== null) ||
-        (typeof self === 'function' && self !== cached)
-        ? methodKey(self as object, key)
-        : key
+      return isInstance(self, cached) ? methodKey(self, key) : key
     }
-    function cached(this: unknown, ...args: unknown[]): Promise<R> {
+    function cached(this: unknown, arg?: unknown): Promise<R> {
       pendingFn = fn
       pendingThis = this
+      // biome-ignore lint/complexity/noArguments: a rest parameter would allocate on every hit.
+      const n = arguments.length
+      if (n === 1 && customKey === undefined && isAtom(arg) && !isInstance(this, cached)) {
+        pendingArgs = undefined
+        pendingArg = arg
+        return cache.getOrLoad(arg, runPending as () => Promise<R>)
+      }
+      const args: unknown[] = []
+      // biome-ignore lint/complexity/noArguments: see above.
+      for (let i = 0; i < n; i++) args.push(arguments[i])
       pendingArgs = args
       return cache.getOrLoad(keyOf(this, args), runPending as () => Promise<R>)
     }
