@@ -30,7 +30,7 @@ interface Walk {
  * `TypeError`.
  */
 export function makeHashable(value: unknown): HashKey {
-  return isAtom(value) ? value : encodeRoot(value, '')
+  return isAtom(value) ? value : encodeRoot(value, VALUE)
 }
 
 /**
@@ -39,8 +39,12 @@ export function makeHashable(value: unknown): HashKey {
  * equals the key of a single array argument.
  */
 export function argsKey(args: ArrayLike<unknown>): HashKey {
-  if (args.length === 1 && isAtom(args[0])) return args[0]
-  return encodeRoot(args, '(')
+  return args.length === 1 ? argKey(args[0]) : encodeRoot(args, LIST)
+}
+
+/** {@link argsKey} of the one-argument list `[value]`, without the list. */
+export function argKey(value: unknown): HashKey {
+  return isAtom(value) ? value : encodeRoot(value, ONE)
 }
 
 /** Whether a key holds an identity part, which does not survive a reload (persistence skips it). */
@@ -109,7 +113,7 @@ export class HashableWrapper<T extends object | symbol = object | symbol> {
 }
 
 /** Whether `value` is its own key (see {@link HashKey}): the fast path of every key. */
-export function isAtom(value: unknown): value is HashKey {
+function isAtom(value: unknown): value is HashKey {
   switch (typeof value) {
     case 'string':
       // The two control characters that start encoded keys would make a string look like one.
@@ -130,17 +134,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-function encodeRoot(value: unknown, tag: string): string {
+/** What encodeRoot encodes: a value, an argument list, or a list of this one argument. */
+const VALUE = 0
+const LIST = 1
+const ONE = 2
+
+function encodeRoot(value: unknown, what: number): string {
   const walk: Walk = { path: [], identity: false }
   const body =
-    tag === '(' ? `(${encodeList(value as ArrayLike<unknown>, walk)})` : encode(value, walk)
+    what === VALUE
+      ? encode(value, walk)
+      : `(${what === LIST ? encodeList(value as ArrayLike<unknown>, walk) : encode(value, walk)})`
   return (walk.identity ? IDENTITY : CONTENT) + body
 }
 
-function encodeList(items: ArrayLike<unknown> | Iterable<unknown>, walk: Walk): string {
-  const parts: string[] = []
-  for (const item of Array.from(items)) parts.push(encode(item, walk))
-  return parts.join(',')
+// Keys are built by concatenation, not by joining arrays of parts: a key is made on every call
+// of a wrapped function, hits included.
+function encodeList(items: ArrayLike<unknown>, walk: Walk): string {
+  let out = ''
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + encode(items[i], walk)
+  return out
 }
 
 function encodeSorted(parts: string[]): string {
@@ -164,7 +177,8 @@ export function methodKey(instance: object, key: HashKey): string {
 function encodeAtom(value: HashKey): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value)
+      // Length-prefixed rather than escaped: no scan of the text, and still unambiguous.
+      return `'${value.length}:${value}`
     case 'number':
       return Object.is(value, -0) ? '0' : String(value)
     case 'bigint':
@@ -202,13 +216,47 @@ function encode(value: unknown, walk: Walk): string {
   return body
 }
 
+/**
+ * A plain object, its properties in sorted order. Objects written in one shape usually list
+ * their properties in order already: they are encoded in one pass, without collecting or
+ * sorting the names; only an out-of-order object pays for the sort.
+ */
+function encodeRecord(value: Record<string, unknown>, walk: Walk): string {
+  let out = '{'
+  let last: string | undefined
+  for (const k in value) {
+    if (last !== undefined && !(k > last)) return encodeSortedRecord(value, walk)
+    out += `${last === undefined ? '' : ','}${quoted(k)}:${encode(value[k], walk)}`
+    last = k
+  }
+  return `${out}}`
+}
+
+function encodeSortedRecord(value: Record<string, unknown>, walk: Walk): string {
+  const keys = Object.keys(value).sort()
+  let out = '{'
+  for (let i = 0; i < keys.length; i++) {
+    out += `${i === 0 ? '' : ','}${quoted(keys[i])}:${encode(value[keys[i]], walk)}`
+  }
+  return `${out}}`
+}
+
+// Property names repeat from call to call: their JSON forms are kept, a bounded number of them.
+const quotes = new Map<string, string>()
+
+function quoted(name: string): string {
+  let q = quotes.get(name)
+  if (q === undefined) {
+    if (quotes.size >= 1024) quotes.clear()
+    q = JSON.stringify(name)
+    quotes.set(name, q)
+  }
+  return q
+}
+
 function encodeObject(value: object, walk: Walk): string {
   if (Array.isArray(value)) return `[${encodeList(value, walk)}]`
-  if (isPlainObject(value)) {
-    const parts: string[] = []
-    for (const k of Object.keys(value)) parts.push(`${JSON.stringify(k)}:${encode(value[k], walk)}`)
-    return `{${encodeSorted(parts)}}`
-  }
+  if (isPlainObject(value)) return encodeRecord(value, walk)
   if (value instanceof Map) {
     const parts: string[] = []
     for (const [k, v] of value) parts.push(`${encode(k, walk)}=>${encode(v, walk)}`)
@@ -231,7 +279,7 @@ function encodeObject(value: object, walk: Walk): string {
   const iterate = (value as Partial<Iterable<unknown>>)[Symbol.iterator]
   // An iterator that is its own iterable (a generator) is one-shot: reading it would consume it.
   if (typeof iterate === 'function' && iterate.call(value) !== value) {
-    return `${value.constructor?.name ?? ''}[${encodeList(value as Iterable<unknown>, walk)}]`
+    return `${value.constructor?.name ?? ''}[${encodeList(Array.from(value as Iterable<unknown>), walk)}]`
   }
   return encodeIdentity(value, walk)
 }

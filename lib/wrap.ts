@@ -1,5 +1,5 @@
 import { AsyncCache } from './cache.js'
-import { argsKey, type HashKey, isAtom, makeHashable, methodKey } from './keys.js'
+import { argKey, argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
 import type { AsyncCacheOptions } from './options.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the wrapper accepts any function signature.
@@ -51,7 +51,7 @@ const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
 
 // The loader every wrapper passes to getOrLoad, which calls it synchronously if at all: the
 // call's function, `this` and arguments wait here meanwhile, so that a hit allocates no
-// closure, and a call with one atom argument no argument list either.
+// closure, and a call with one argument no argument list either.
 let pendingFn: AnyFunction
 let pendingThis: unknown
 let pendingArgs: unknown[] | undefined
@@ -97,10 +97,10 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
       pendingThis = this
       // biome-ignore lint/complexity/noArguments: a rest parameter would allocate on every hit.
       const n = arguments.length
-      if (n === 1 && customKey === undefined && isAtom(arg) && !isInstance(this, cached)) {
+      if (n === 1 && customKey === undefined && !isInstance(this, cached)) {
         pendingArgs = undefined
         pendingArg = arg
-        return cache.getOrLoad(arg, runPending as () => Promise<R>)
+        return cache.getOrLoad(argKey(arg), runPending as () => Promise<R>)
       }
       const args: unknown[] = []
       // biome-ignore lint/complexity/noArguments: see above.
