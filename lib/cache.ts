@@ -234,7 +234,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#setValue(i, value)
       this.#order.touch(i)
     }
-    this.#stamp(i, ttl)
+    if (ttl > 0 || this.#born !== null) this.#stamp(i, ttl)
     if (this.#flights.size > 0) this.#supersede(key)
     if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
     return this
@@ -543,13 +543,17 @@ export class AsyncCache<K = unknown, V = unknown> {
    * outlives it (the original leaked its expiry table and evicted the wrong key here).
    */
   #freshness(i: number): number {
+    const state = this.#state(i)
+    if (state === EXPIRED) this.#evict(i, 'expired')
+    return state
+  }
+
+  /** FRESH, STALE or EXPIRED, and nothing else: #freshness is the one that removes. */
+  #state(i: number): number {
     const expires = this.#expires === null ? Infinity : this.#expires[i]
     if (expires === Infinity) return FRESH
     const now = this.now()
-    if (now < expires) return FRESH
-    if (now < expires + this.#swrMs) return STALE
-    this.#evict(i, 'expired')
-    return EXPIRED
+    return now < expires ? FRESH : now < expires + this.#swrMs ? STALE : EXPIRED
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
@@ -563,10 +567,9 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#grow()
       i = this.#used++
     } else {
-      // The victim may turn out expired, in which case #freshness has already removed it.
-      const victim = this.#order.coldest()
-      if (this.#freshness(victim) !== EXPIRED) this.#evict(victim, 'capacity')
-      i = this.#free.pop() as number
+      // Full: the victim's slot is taken over as it is, no trip through the free list.
+      i = this.#order.coldest()
+      this.#unlink(i, this.#state(i) === EXPIRED ? 'expired' : 'capacity')
     }
     this.#index.set(key, i)
     this.#keys[i] = key
@@ -599,20 +602,33 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   #evict(i: number, reason: EvictReason): void {
-    if (reason === 'capacity') this.#evictedCapacity++
-    else this.#evictedExpired++
-    const key = this.#keys[i] as K
-    const value = this.#values[i] as V
-    this.#remove(i)
-    if (this.#listeners.length > 0) this.#emit({ type: 'evict', key, value, reason })
+    this.#unlink(i, reason)
+    this.#release(i)
   }
 
-  #remove(i: number): void {
+  /** Takes slot `i` out of the index and the policy, counting and reporting why; the slot keeps its contents. */
+  #unlink(i: number, reason: EvictReason | undefined): void {
+    const key = this.#keys[i] as K
     this.#order.remove(i)
-    this.#index.delete(this.#keys[i] as K)
+    this.#index.delete(key)
+    if (reason === undefined) return
+    if (reason === 'capacity') this.#evictedCapacity++
+    else this.#evictedExpired++
+    if (this.#listeners.length > 0) {
+      this.#emit({ type: 'evict', key, value: this.#values[i] as V, reason })
+    }
+  }
+
+  /** Empties slot `i` (so that its key and value can be collected) and offers it for reuse. */
+  #release(i: number): void {
     this.#keys[i] = undefined
     this.#setValue(i, undefined)
     this.#free.push(i)
+  }
+
+  #remove(i: number): void {
+    this.#unlink(i, undefined)
+    this.#release(i)
   }
 
   #setValue(i: number, value: V | undefined): void {
