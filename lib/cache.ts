@@ -227,16 +227,20 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   set(key: K, value: V, options?: SetOptions): this {
     const ttl = options?.ttl === undefined ? this.#ttlMs : ttlMs(options.ttl)
+    const stamped = ttl > 0 || this.#born !== null
+    const listening = this.#listeners.length > 0
+    // One reading of the clock serves the stamp and every event of this call.
+    const now = stamped || listening ? this.now() : 0
     let i = this.#index.get(key)
     if (i === undefined) {
-      i = this.#insert(key, value, 1)
+      i = this.#insert(key, value, 1, false, now)
     } else {
       this.#setValue(i, value)
       this.#order.touch(i)
     }
-    if (ttl > 0 || this.#born !== null) this.#stamp(i, ttl)
+    if (stamped) this.#stamp(i, ttl, now)
     if (this.#flights.size > 0) this.#supersede(key)
-    if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
+    if (listening) this.#emit({ type: 'set', key, value }, now)
     return this
   }
 
@@ -557,7 +561,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
-  #insert(key: K, value: V, frequency: number, restored = false): number {
+  #insert(key: K, value: V, frequency: number, restored = false, now?: number): number {
     let i: number
     if (this.#free.length > 0) {
       i = this.#free.pop() as number
@@ -569,7 +573,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     } else {
       // Full: the victim's slot is taken over as it is, no trip through the free list.
       i = this.#order.coldest()
-      this.#unlink(i, this.#state(i) === EXPIRED ? 'expired' : 'capacity')
+      this.#unlink(i, this.#state(i) === EXPIRED ? 'expired' : 'capacity', now)
     }
     this.#index.set(key, i)
     this.#keys[i] = key
@@ -580,10 +584,9 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Records when slot `i` was stored and when it expires. */
-  #stamp(i: number, ttlMs: number): void {
+  #stamp(i: number, ttlMs: number, now = this.now()): void {
     if (ttlMs > 0 && this.#expires === null) this.#track(true)
     if (this.#born === null) return
-    const now = this.now()
     this.#born[i] = now
     if (this.#expires !== null) this.#expires[i] = ttlMs > 0 ? now + ttlMs : Infinity
   }
@@ -607,7 +610,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Takes slot `i` out of the index and the policy, counting and reporting why; the slot keeps its contents. */
-  #unlink(i: number, reason: EvictReason | undefined): void {
+  #unlink(i: number, reason: EvictReason | undefined, now?: number): void {
     const key = this.#keys[i] as K
     this.#order.remove(i)
     this.#index.delete(key)
@@ -615,7 +618,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (reason === 'capacity') this.#evictedCapacity++
     else this.#evictedExpired++
     if (this.#listeners.length > 0) {
-      this.#emit({ type: 'evict', key, value: this.#values[i] as V, reason })
+      this.#emit({ type: 'evict', key, value: this.#values[i] as V, reason }, now)
     }
   }
 
@@ -641,9 +644,9 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#calls = this.#totalNs = this.#minNs = this.#maxNs = 0
   }
 
-  #emit(init: CacheEventInit<K, V>): void {
+  #emit(init: CacheEventInit<K, V>, now = this.now()): void {
     const event = init as CacheEvent<K, V>
-    event.time = this.now()
+    event.time = now
     for (const listener of this.#listeners) {
       try {
         listener(event)
