@@ -1,30 +1,27 @@
 // @vitest-environment node
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import * as core from 'asynccache'
+import * as api from 'asynccache'
 import { describe, expect, it } from 'vitest'
-import { bundleSize, entries, KB } from '../bench/bundle-size.js'
+import { bundleSize, type Entry, entries, KB } from '../bench/bundle-size.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url))
-const budgetOf = (file: string) => entries.find((e) => e.file === file)?.budget ?? 0
+const entry = (file: string) => entries.find((e) => e.file === file) as Entry
+const kb = (bytes = 0) => `${bytes / KB} KB`
 
 // The same measurement as `npm run size`: bundled by Vite/rolldown, minified by Oxc, gzip -9.
+// The budgets are ceilings just above today's sizes: issue 7's targets (5 KB core, 3 KB persist)
+// are missed, as the README says, and these keep the miss from growing unnoticed.
 describe('size budgets of the entry points, bundled, minified and gzipped', () => {
-  it(`the core entry (everything 'asynccache' exports) is at most ${budgetOf('lib/index.ts') / KB} KB`, async () => {
-    const size = await bundleSize(fromRoot('lib/index.ts'))
-    expect(size.exports.sort()).toEqual(Object.keys(core).sort())
-    expect(size.gzipped).toBeLessThanOrEqual(budgetOf('lib/index.ts'))
+  const core = entry('lib/index.ts')
+  it(`the core entry (everything 'asynccache' exports) is at most ${kb(core.budget)} (target ${kb(core.target)})`, async () => {
+    const size = await bundleSize(fromRoot(core.file))
+    expect(size.exports.sort()).toEqual(Object.keys(api).sort())
+    expect(size.gzipped).toBeLessThanOrEqual(core.budget as number)
   })
 
-  const persist = fromRoot('lib/persist/index.ts')
-  const persistBudget = `the persist entry, idb-keyval excluded, is at most ${budgetOf('lib/persist/index.ts') / KB} KB`
-  it.skipIf(!existsSync(persist))(
-    existsSync(persist)
-      ? persistBudget
-      : `${persistBudget} (skipped: lib/persist/index.ts does not exist yet)`,
-    async () => {
-      const size = await bundleSize(persist)
-      expect(size.gzipped).toBeLessThanOrEqual(budgetOf('lib/persist/index.ts'))
-    },
-  )
+  const persist = entry('lib/persist/index.ts')
+  it(`the persist entry, idb-keyval excluded, is at most ${kb(persist.budget)} (target ${kb(persist.target)})`, async () => {
+    const size = await bundleSize(fromRoot(persist.file))
+    expect(size.gzipped).toBeLessThanOrEqual(persist.budget as number)
+  })
 })
