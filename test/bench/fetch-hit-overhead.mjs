@@ -1,8 +1,8 @@
 /**
  * How much a cachedFetch hit costs over building the same Response in memory by hand: a
- * standalone measurement for the fetch layer (the benchmark suite proper lives in test/bench/).
+ * standalone measurement for the fetch layer: `npm run bench:fetch`.
  *
- *   node test/support/fetch-hit-overhead.mjs [--browser] [--rounds <n>] [--batch <ops>]
+ *   node test/bench/fetch-hit-overhead.mjs [--browser] [--rounds <n>] [--batch <ops>]
  *
  * Runs in Node, and with `--browser` in headless Chromium too (the library bundled by Vite and
  * imported into a blank page). Rounds interleave the cases, so that load from other work on
