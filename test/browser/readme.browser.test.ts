@@ -1,13 +1,14 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { commands } from 'vitest/browser'
 import readme from '../../README.md?raw'
+import { codeBlocks, expectedOutput } from '../support/readme.js'
 
 /**
  * Runs every ```ts browser block of the README in real Chromium (they need IndexedDB or a DOM),
  * as written, and checks each `console.log(...) // expected` line against what it printed.
  * The blocks are written under test-output/ (git-ignored) and imported through Vite.
  */
-const blocks = [...readme.matchAll(/^```ts browser\n([\s\S]*?)^```$/gm)].map((m) => m[1])
+const blocks = codeBlocks(readme, 'ts browser')
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -26,9 +27,6 @@ test.each(blocks.map((code, i) => [i + 1, code] as const))(
       printed.push(args.map(String).join(' '))
     })
     await import(/* @vite-ignore */ `/test-output/readme-browser/example-${n}.ts`)
-    const expected = [...code.matchAll(/console\.log\(.*$/gm)].map(
-      (m) => m[0].split(') // ')[1] ?? '',
-    )
-    expect(printed).toEqual(expected)
+    expect(printed).toEqual(expectedOutput(code, printed))
   },
 )

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { format } from 'node:util'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { codeBlocks, expectedOutput } from '../support/readme.js'
 
 /**
  * Runs every ```ts block of the README as a module, as written, and checks each
@@ -11,7 +12,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest'
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1])
+const blocks = codeBlocks(readme, 'ts')
 // Git-ignored, and matched by the decorator transform in vite.config.ts.
 const dir = join(root, 'test-output/readme-examples')
 
@@ -44,12 +45,6 @@ test.each(blocks.map((code, i) => [i + 1, code] as const))(
     })
     await import(/* @vite-ignore */ pathToFileURL(file).href)
     // Every console.log line says what it prints, so a reader knows without running it.
-    const expected = [...code.matchAll(/console\.log\(.*$/gm)].map(
-      (m) => m[0].split(') // ')[1] ?? '',
-    )
-    expect(printed).toHaveLength(expected.length)
-    printed.forEach((line, i) => {
-      if (!expected[i].includes('...')) expect(line).toBe(expected[i])
-    })
+    expect(printed).toEqual(expectedOutput(code, printed))
   },
 )
