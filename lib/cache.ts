@@ -393,6 +393,14 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
   }
 
+  /**
+   * Whether misses are being held (see {@link holdLoads}). Otherwise `getOrLoad` calls its
+   * loader at once or never; while they are, it may call it later.
+   */
+  get holding(): boolean {
+    return this.#hold !== null
+  }
+
   /** Whether anyone listens: layers check it before building an event, as the cache does. */
   get listening(): boolean {
     return this.#listeners.length > 0

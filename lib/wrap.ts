@@ -49,9 +49,9 @@ function isInstance(self: unknown, wrapper: AnyFunction): self is object {
 
 const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
 
-// The loader every wrapper passes to getOrLoad, which calls it synchronously if at all: the
-// call's function, `this` and arguments wait here meanwhile, so that a hit allocates no
-// closure, and a call with one argument no argument list either.
+// The loader every wrapper passes to getOrLoad, which calls it at once or never (while loads
+// are held, a wrapper passes a closure instead): the call's function, `this` and arguments
+// wait here meanwhile, so that a hit allocates no closure, and a one-argument call no list.
 let pendingFn: AnyFunction
 let pendingThis: unknown
 let pendingArgs: unknown[] | undefined
@@ -93,20 +93,28 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
       return isInstance(self, cached) ? methodKey(self, key) : key
     }
     function cached(this: unknown, arg?: unknown): Promise<R> {
-      pendingFn = fn
-      pendingThis = this
       // biome-ignore lint/complexity/noArguments: a rest parameter would allocate on every hit.
       const n = arguments.length
+      let args: unknown[] | undefined
+      let key: HashKey
       if (n === 1 && customKey === undefined && !isInstance(this, cached)) {
-        pendingArgs = undefined
-        pendingArg = arg
-        return cache.getOrLoad(argKey(arg), runPending as () => Promise<R>)
+        key = argKey(arg)
+      } else {
+        args = []
+        // biome-ignore lint/complexity/noArguments: see above.
+        for (let i = 0; i < n; i++) args.push(arguments[i])
+        key = keyOf(this, args)
       }
-      const args: unknown[] = []
-      // biome-ignore lint/complexity/noArguments: see above.
-      for (let i = 0; i < n; i++) args.push(arguments[i])
+      // While loads are held, the loader runs later, after other calls: it needs its own closure.
+      if (cache.holding) {
+        const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
+        return cache.getOrLoad(key, load as () => Promise<R>)
+      }
+      pendingFn = fn
+      pendingThis = this
       pendingArgs = args
-      return cache.getOrLoad(keyOf(this, args), runPending as () => Promise<R>)
+      pendingArg = arg
+      return cache.getOrLoad(key, runPending as () => Promise<R>)
     }
     Object.defineProperty(cached, 'name', { value: fn.name })
     Object.defineProperty(cached, 'cacheInstance', { value: cache })

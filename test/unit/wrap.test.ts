@@ -57,6 +57,17 @@ describe('asyncCache(options)(fn)', () => {
     expect(await cached(1)).toBe(1)
   })
 
+  test('calls made while loads are held each load with their own arguments', async () => {
+    const fn = vi.fn(async (id: number, suffix = '') => `user ${id}${suffix}`)
+    const cached = asyncCache({ maxsize: 10 })(fn)
+    let restored!: () => void
+    cached.cacheInstance.holdLoads(new Promise<void>((r) => (restored = r)), 1000)
+    const calls = [cached(1), cached(2), cached(3, '!'), cached(1)]
+    restored()
+    expect(await Promise.all(calls)).toEqual(['user 1', 'user 2', 'user 3!', 'user 1'])
+    expect(fn).toHaveBeenCalledTimes(3)
+  })
+
   test('invalidate drops the entry for those arguments', async () => {
     const fn = vi.fn(async (id: number) => ({ id }))
     const cached = asyncCache()(fn)
