@@ -76,8 +76,10 @@ interface Flight<K, V> {
   key: K
   promise: Promise<V>
   controller: AbortController
-  /** Callers still waiting; a caller without a signal (or a background refresh) never leaves. */
+  /** Callers still waiting; a caller without a signal never leaves. */
   waiters: number
+  /** A background refresh, held open by the cache itself until a caller joins it. */
+  background: boolean
   /** Cleared by a `set`/`delete`/`clear` of the key, or when every waiter left: then the result is not stored. */
   store: boolean
 }
@@ -148,6 +150,10 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
   #listeners: CacheListener<K, V>[] = []
   readonly #flights = new Map<K, Flight<K, V>>()
+  /** The eviction an #insert made, kept for #announce (only while someone listens). */
+  #evictedKey: K | undefined
+  #evictedValue: V | undefined
+  #evictedReason: EvictReason | undefined
   /** Settles when misses may load (see holdLoads); null when they may now. */
   #hold: Promise<void> | null = null
 
@@ -200,9 +206,11 @@ export class AsyncCache<K = unknown, V = unknown> {
     const i = this.#index.get(key)
     if (i !== undefined) {
       if (this.#freshness(i) === FRESH) {
+        // Read before the hit event: a listener may change the cache.
+        const value = this.#values[i]
         this.#order.touch(i)
         this.#count(key, true)
-        return this.#values[i]
+        return value
       }
     }
     this.#count(key, false)
@@ -233,14 +241,17 @@ export class AsyncCache<K = unknown, V = unknown> {
     const now = stamped || listening ? this.now() : 0
     let i = this.#index.get(key)
     if (i === undefined) {
-      i = this.#insert(key, value, 1, false, now)
+      i = this.#insert(key, value, 1)
     } else {
       this.#setValue(i, value)
       this.#order.touch(i)
     }
     if (stamped) this.#stamp(i, ttl, now)
     if (this.#flights.size > 0) this.#supersede(key)
-    if (listening) this.#emit({ type: 'set', key, value }, now)
+    if (listening) {
+      this.#announce(now)
+      this.#emit({ type: 'set', key, value }, now)
+    }
     return this
   }
 
@@ -275,10 +286,17 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Removes every expired entry now (stale ones stay); returns how many left. */
   purgeExpired(): number {
+    // Found first, removed after: an evict listener may change the cache under a walk.
+    const expired: number[] = []
+    for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
+      if (this.#state(i) === EXPIRED) expired.push(i)
+    }
     let removed = 0
-    for (let i = this.#order.coldest(), hotter = 0; i !== -1; i = hotter) {
-      hotter = this.#order.hotter(i)
-      if (this.#freshness(i) === EXPIRED) removed++
+    for (const i of expired) {
+      if (this.#live(i) && this.#state(i) === EXPIRED) {
+        this.#evict(i, 'expired')
+        removed++
+      }
     }
     return removed
   }
@@ -300,11 +318,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
     const signal = options?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const i = this.#serve(key, loader)
-    if (i !== -1) {
-      this.#resolved[i] ??= Promise.resolve(this.#values[i] as V)
-      return this.#resolved[i]
-    }
+    const served = this.#serve(key, loader)
+    if (served !== undefined) return served
     let flight = this.#flights.get(key)
     if (flight === undefined) {
       if (typeof loader !== 'function') {
@@ -315,6 +330,11 @@ export class AsyncCache<K = unknown, V = unknown> {
       flight = this.#hold === null ? this.#miss(key, loader) : this.#held(key, loader)
     } else {
       this.#count(key, true)
+      if (flight.background) {
+        // Real callers now wait: they alone decide whether the refresh is still wanted.
+        flight.background = false
+        flight.waiters--
+      }
     }
     flight.waiters++
     return signal === undefined ? flight.promise : this.#wait(flight, signal)
@@ -418,9 +438,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   inspect(): EntrySnapshot<K, V>[] {
     const now = this.now()
     const out: EntrySnapshot<K, V>[] = []
-    for (let i = this.#order.hottest(), colder = 0; i !== -1; i = colder) {
-      colder = this.#order.colder(i)
-      const freshness = this.#freshness(i)
+    for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
+      const freshness = this.#state(i)
       if (freshness === EXPIRED) continue
       const expires = this.#expires?.[i] ?? Infinity
       const born = this.#born?.[i] ?? Number.NaN
@@ -457,9 +476,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} takes. */
   dump(): EntryRecord<K, V>[] {
     const out: EntryRecord<K, V>[] = []
-    for (let i = this.#order.coldest(), hotter = 0; i !== -1; i = hotter) {
-      hotter = this.#order.hotter(i)
-      if (this.#freshness(i) !== EXPIRED) out.push(this.#record(i))
+    for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
+      if (this.#state(i) !== EXPIRED) out.push(this.#record(i))
     }
     return out
   }
@@ -470,7 +488,7 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   info(key: K): EntryRecord<K, V> | undefined {
     const i = this.#index.get(key)
-    return i === undefined || this.#freshness(i) === EXPIRED ? undefined : this.#record(i)
+    return i === undefined || this.#state(i) === EXPIRED ? undefined : this.#record(i)
   }
 
   #record(i: number): EntryRecord<K, V> {
@@ -523,7 +541,10 @@ export class AsyncCache<K = unknown, V = unknown> {
     return restored
   }
 
-  /** Fresh keys, hottest first. Does not mark use. Do not modify the cache while iterating. */
+  /**
+   * Fresh keys, hottest first, without marking use or removing expired entries. Do not modify
+   * the cache while iterating.
+   */
   *keys(): IterableIterator<K> {
     for (const i of this.#freshSlots()) yield this.#keys[i] as K
   }
@@ -544,9 +565,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   *#freshSlots(): Generator<number> {
-    for (let i = this.#order.hottest(), colder = 0; i !== -1; i = colder) {
-      colder = this.#order.colder(i)
-      if (this.#freshness(i) === FRESH) yield i
+    for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
+      if (this.#state(i) === FRESH) yield i
     }
   }
 
@@ -569,7 +589,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
-  #insert(key: K, value: V, frequency: number, restored = false, now?: number): number {
+  #insert(key: K, value: V, frequency: number, restored = false): number {
     let i: number
     if (this.#free.length > 0) {
       i = this.#free.pop() as number
@@ -579,9 +599,16 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#grow()
       i = this.#used++
     } else {
-      // Full: the victim's slot is taken over as it is, no trip through the free list.
+      // Full: the victim's slot is taken over as it is, no trip through the free list. Its
+      // eviction is told by the caller, once the new entry is complete (#announce).
       i = this.#order.coldest()
-      this.#unlink(i, this.#state(i) === EXPIRED ? 'expired' : 'capacity', now)
+      const reason = this.#state(i) === EXPIRED ? 'expired' : 'capacity'
+      if (this.#listeners.length > 0) {
+        this.#evictedKey = this.#keys[i]
+        this.#evictedValue = this.#values[i]
+        this.#evictedReason = reason
+      }
+      this.#unlink(i, reason)
     }
     this.#index.set(key, i)
     this.#keys[i] = key
@@ -589,6 +616,16 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (restored) this.#order.restore(i, frequency)
     else this.#order.add(i, frequency)
     return i
+  }
+
+  /** Tells the listeners of the eviction the last #insert made, if any. */
+  #announce(now?: number): void {
+    const reason = this.#evictedReason
+    if (reason === undefined) return
+    const key = this.#evictedKey as K
+    const value = this.#evictedValue as V
+    this.#evictedKey = this.#evictedValue = this.#evictedReason = undefined
+    this.#emit({ type: 'evict', key, value, reason }, now)
   }
 
   /** Records when slot `i` was stored and when it expires. */
@@ -613,27 +650,36 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   #evict(i: number, reason: EvictReason): void {
-    this.#unlink(i, reason)
+    const value = this.#values[i] as V
+    const key = this.#unlink(i, reason)
     this.#release(i)
+    if (this.#listeners.length > 0) this.#emit({ type: 'evict', key, value, reason })
   }
 
-  /** Takes slot `i` out of the index and the policy, counting and reporting why; the slot keeps its contents. */
-  #unlink(i: number, reason: EvictReason | undefined, now?: number): void {
+  /**
+   * Takes slot `i` out of the index and the policy, counting an eviction's reason; returns its
+   * key. The slot keeps its contents, and nothing is told yet: events go out once the cache is
+   * whole again, since a listener may use it.
+   */
+  #unlink(i: number, reason: EvictReason | undefined): K {
     const key = this.#keys[i] as K
     this.#order.remove(i)
     this.#index.delete(key)
-    if (reason === undefined) return
     if (reason === 'capacity') this.#evictedCapacity++
-    else this.#evictedExpired++
-    if (this.#listeners.length > 0) {
-      this.#emit({ type: 'evict', key, value: this.#values[i] as V, reason }, now)
-    }
+    else if (reason === 'expired') this.#evictedExpired++
+    return key
+  }
+
+  /** Whether slot `i` holds an entry (and not a freed or reused slot's leftovers). */
+  #live(i: number): boolean {
+    return this.#index.get(this.#keys[i] as K) === i
   }
 
   /** Empties slot `i` (so that its key and value can be collected) and offers it for reuse. */
   #release(i: number): void {
     this.#keys[i] = undefined
     this.#setValue(i, undefined)
+    if (this.#expires !== null) this.#expires[i] = Infinity
     this.#free.push(i)
   }
 
@@ -686,18 +732,21 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /**
-   * The slot of `key` if `getOrLoad` can serve it from memory, counting the hit, marking the use
-   * and starting the refresh of a stale entry; -1 otherwise.
+   * The value of `key` as a resolved promise if `getOrLoad` can serve it from memory, counting
+   * the hit, marking the use and starting the refresh of a stale entry; `undefined` otherwise.
    */
-  #serve(key: K, loader: Loader<V>): number {
+  #serve(key: K, loader: Loader<V>): Promise<V> | undefined {
     const i = this.#index.get(key)
-    if (i === undefined) return -1
+    if (i === undefined) return undefined
     const freshness = this.#freshness(i)
-    if (freshness === EXPIRED) return -1
+    if (freshness === EXPIRED) return undefined
+    // Taken before the events: a listener (or the refresh's loader) may change the cache.
+    this.#resolved[i] ??= Promise.resolve(this.#values[i] as V)
+    const value = this.#resolved[i]
     this.#order.touch(i)
     this.#count(key, true)
     if (freshness === STALE) this.#revalidate(key, loader)
-    return i
+    return value
   }
 
   /** A miss while loads are held: it waits, then is served from memory if the key came back. */
@@ -706,11 +755,16 @@ export class AsyncCache<K = unknown, V = unknown> {
     flight.promise = (this.#hold as Promise<void>).then(() => {
       if (flight.controller.signal.aborted) throw flight.controller.signal.reason
       if (this.#flights.get(key) === flight) this.#flights.delete(key)
-      const i = this.#serve(key, loader)
-      if (i !== -1) return this.#values[i] as V
-      // Someone may have started a load since (after a delete superseded this one): join it.
+      const served = this.#serve(key, loader)
+      if (served !== undefined) return served
+      // Someone may have started a load since (after a delete superseded this one): its
+      // callers and these now wait for it together.
       const other = this.#flights.get(key)
-      if (other !== undefined) return other.promise
+      if (other !== undefined) {
+        this.#count(key, true)
+        other.waiters += flight.waiters
+        return other.promise
+      }
       this.#count(key, false)
       this.#flights.set(key, flight)
       flight.store = true
@@ -728,6 +782,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       controller: new AbortController(),
       waiters: 0,
       store: true,
+      background: false,
     }
     this.#flights.set(key, flight)
     return flight
@@ -766,10 +821,16 @@ export class AsyncCache<K = unknown, V = unknown> {
         this.#settle(flight)
         // Abandoned by every caller: a late value is not trusted to be wanted, nor stored.
         if (controller.signal.aborted) return fail(controller.signal.reason)
-        this.updateProfiling(ms * 1e6)
-        if (flight.store && context.store !== false) {
-          this.#store(key, value, context.ttl === undefined ? this.#ttlMs : ttlMs(context.ttl))
+        let ttl = this.#ttlMs
+        try {
+          if (context.ttl !== undefined) ttl = ttlMs(context.ttl)
+        } catch (error) {
+          return fail(
+            new RangeError(`getOrLoad: the loader set context.${(error as Error).message}`),
+          )
         }
+        this.updateProfiling(ms * 1e6)
+        if (flight.store && context.store !== false) this.#store(key, value, ttl)
         if (this.#listeners.length > 0) this.#emit({ type: 'load-success', key, durationMs: ms })
         return value
       },
@@ -791,15 +852,20 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (i === undefined) i = this.#insert(key, value, 1)
     else this.#setValue(i, value)
     this.#stamp(i, ttl)
-    if (this.#listeners.length > 0) this.#emit({ type: 'set', key, value })
+    if (this.#listeners.length > 0) {
+      this.#announce()
+      this.#emit({ type: 'set', key, value })
+    }
   }
 
   /** Serves a stale entry's refresh: one background load per key, its failure kept quiet. */
   #revalidate(key: K, loader: Loader<V>): void {
     if (this.#listeners.length > 0) this.#emit({ type: 'stale', key })
     if (this.#flights.has(key)) return
-    // The cache itself waits for a refresh, so that joiners who abort never cancel it.
-    this.#load(key, loader).waiters++
+    // The cache itself waits for a refresh until a caller joins (see getOrLoad).
+    const flight = this.#load(key, loader)
+    flight.background = true
+    flight.waiters++
   }
 
   #wait(flight: Flight<K, V>, signal: AbortSignal): Promise<V> {

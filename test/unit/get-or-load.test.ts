@@ -384,16 +384,28 @@ describe('getOrLoad', () => {
       expect(loader).toHaveBeenCalledTimes(2)
     })
 
-    test('a joiner that aborts does not cancel the background refresh', async () => {
+    test("a stale-while-revalidate refresh is the callers' once one joins: when they all leave, it is aborted", async () => {
       const { cache, c } = staleCache()
       const { loader, runs } = controlledLoader<number>()
-      await cache.getOrLoad('k', loader) // starts the refresh
+      await cache.getOrLoad('k', loader) // starts the refresh; nobody waits for it
+      expect(runs[0].signal.aborted).toBe(false)
       c.t = 20_000 // now fully expired: callers join the refresh
       const a = new AbortController()
       const joined = settled(cache.getOrLoad('k', loader, { signal: a.signal }))
       a.abort('left')
       expect(await joined).toEqual({ error: 'left' })
-      expect(runs[0].signal.aborted).toBe(false)
+      // A stalled refresh must not hold the key for ever: the next call loads afresh.
+      expect(runs[0].signal.aborted).toBe(true)
+      const fresh = cache.getOrLoad('k', loader)
+      expect(loader).toHaveBeenCalledTimes(2)
+      runs[1].done.resolve(6)
+      expect(await fresh).toBe(6)
+    })
+
+    test('a refresh nobody joins runs to the end and is stored', async () => {
+      const { cache } = staleCache()
+      const { loader, runs } = controlledLoader<number>()
+      expect(await cache.getOrLoad('k', loader)).toBe(1)
       runs[0].done.resolve(5)
       await runs[0].done.promise
       await Promise.resolve()

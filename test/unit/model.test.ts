@@ -96,16 +96,12 @@ class Model {
     this.hits = this.misses = this.expired = this.capacity = 0
   }
 
+  /** Fresh keys, hottest first; iteration removes nothing. */
   keysHotFirst() {
-    const out: number[] = []
-    for (const e of this.coldFirst().reverse()) {
-      const state = this.state(e)
-      if (state === 'expired') {
-        this.remove(e)
-        this.expired++
-      } else if (state === 'fresh') out.push(e.key)
-    }
-    return out
+    return this.coldFirst()
+      .reverse()
+      .filter((e) => this.state(e) === 'fresh')
+      .map((e) => e.key)
   }
 }
 
