@@ -40,10 +40,18 @@ export interface AsyncCacheDecorator {
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor
 }
 
-/** Whether a call's `this` is an instance the key must include (not the wrapper itself, as in `fn.invalidate(...)`). */
+/**
+ * Whether a call's `this` is an instance the key must include. Not the wrapper itself (as in
+ * `fn.invalidate(...)`), the global object (a sloppy caller's default) or a module namespace
+ * (`api.fetchUser(1)` after `import * as api`): those are not methods' instances.
+ */
 function isInstance(self: unknown, wrapper: AnyFunction): self is object {
+  if (typeof self === 'function') return self !== wrapper
   return (
-    (typeof self === 'object' && self !== null) || (typeof self === 'function' && self !== wrapper)
+    typeof self === 'object' &&
+    self !== null &&
+    self !== globalThis &&
+    (self as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== 'Module'
   )
 }
 
@@ -97,24 +105,42 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
       const n = arguments.length
       let args: unknown[] | undefined
       let key: HashKey
-      if (n === 1 && customKey === undefined && !isInstance(this, cached)) {
-        key = argKey(arg)
-      } else {
-        args = []
-        // biome-ignore lint/complexity/noArguments: see above.
-        for (let i = 0; i < n; i++) args.push(arguments[i])
-        key = keyOf(this, args)
+      try {
+        if (n === 1 && customKey === undefined && !isInstance(this, cached)) {
+          key = argKey(arg)
+        } else {
+          args = []
+          // biome-ignore lint/complexity/noArguments: see above.
+          for (let i = 0; i < n; i++) args.push(arguments[i])
+          key = keyOf(this, args)
+        }
+      } catch (error) {
+        // As from an async function: an argument that cannot be keyed (a cycle) rejects.
+        return Promise.reject(error)
       }
       // While loads are held, the loader runs later, after other calls: it needs its own closure.
       if (cache.holding) {
         const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
         return cache.getOrLoad(key, load as () => Promise<R>)
       }
+      // Listeners run inside getOrLoad and may call other wrappers, which overwrite the pending
+      // call: each call puts back what it found, so that the outer loader still sees its own.
+      const outerFn = pendingFn
+      const outerThis = pendingThis
+      const outerArgs = pendingArgs
+      const outerArg = pendingArg
       pendingFn = fn
       pendingThis = this
       pendingArgs = args
       pendingArg = arg
-      return cache.getOrLoad(key, runPending as () => Promise<R>)
+      try {
+        return cache.getOrLoad(key, runPending as () => Promise<R>)
+      } finally {
+        pendingFn = outerFn
+        pendingThis = outerThis
+        pendingArgs = outerArgs
+        pendingArg = outerArg
+      }
     }
     Object.defineProperty(cached, 'name', { value: fn.name })
     Object.defineProperty(cached, 'cacheInstance', { value: cache })

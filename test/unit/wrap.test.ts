@@ -1,5 +1,6 @@
 import { type AsyncCache, asyncCache, cacheOf, formatStats } from 'asynccache'
 import { describe, expect, expectTypeOf, test, vi } from 'vitest'
+import * as wrappedModule from './fixtures/wrapped-module.js'
 
 describe('asyncCache(options)(fn)', () => {
   test('caches by arguments: the function runs once per distinct argument list', async () => {
@@ -66,6 +67,32 @@ describe('asyncCache(options)(fn)', () => {
     restored()
     expect(await Promise.all(calls)).toEqual(['user 1', 'user 2', 'user 3!', 'user 1'])
     expect(fn).toHaveBeenCalledTimes(3)
+  })
+
+  test('called through a module namespace, a function is not keyed by the namespace', async () => {
+    expect(await wrappedModule.double(2)).toBe(4)
+    expect(await wrappedModule.double(2)).toBe(4)
+    expect(wrappedModule.runs.count).toBe(1)
+    expect(wrappedModule.double.invalidate(2)).toBe(true)
+  })
+
+  test('an argument that cannot be keyed rejects, as from an async function', async () => {
+    const cyclic: unknown[] = []
+    cyclic.push(cyclic)
+    const cached = asyncCache()(async (_x: unknown) => 1)
+    const call = cached(cyclic)
+    expect(call).toBeInstanceOf(Promise)
+    await expect(call).rejects.toThrow('makeHashable: the value is cyclic')
+  })
+
+  test('a listener that calls another wrapper does not change the loader of the call it observes', async () => {
+    const label = asyncCache()(async (key: unknown) => `label:${String(key)}`)
+    const user = asyncCache()(async (id: number) => `user:${id}`)
+    user.cacheInstance.subscribe((e) => {
+      if (e.type === 'miss' || e.type === 'load-start') label(e.key)
+    })
+    expect(await user(1)).toBe('user:1')
+    expect([...user.cacheInstance.entries()]).toEqual([[1, 'user:1']])
   })
 
   test('invalidate drops the entry for those arguments', async () => {
