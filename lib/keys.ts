@@ -225,6 +225,8 @@ function encodeRecord(value: Record<string, unknown>, walk: Walk): string {
   let out = '{'
   let last: string | undefined
   for (const k in value) {
+    // for-in also walks inherited enumerable properties (a polluted Object.prototype).
+    if (!Object.hasOwn(value, k)) continue
     if (last !== undefined && !(k > last)) return encodeSortedRecord(value, walk)
     out += `${last === undefined ? '' : ','}${quoted(k)}:${encode(value[k], walk)}`
     last = k
@@ -279,7 +281,10 @@ function encodeObject(value: object, walk: Walk): string {
   const iterate = (value as Partial<Iterable<unknown>>)[Symbol.iterator]
   // An iterator that is its own iterable (a generator) is one-shot: reading it would consume it.
   if (typeof iterate === 'function' && iterate.call(value) !== value) {
-    return `${value.constructor?.name ?? ''}[${encodeList(Array.from(value as Iterable<unknown>), walk)}]`
+    // Tagged with the class name (identity would not survive a reload): an anonymous class's
+    // items must still never read as an array's.
+    const items = encodeList(Array.from(value as Iterable<unknown>), walk)
+    return `@${value.constructor?.name ?? ''}[${items}]`
   }
   return encodeIdentity(value, walk)
 }

@@ -97,6 +97,32 @@ describe('makeHashable', () => {
     differ(new Bag([1, 2]), [1, 2])
   })
 
+  test('an anonymous iterable class is never read as an array', () => {
+    const Bag = class {
+      *[Symbol.iterator]() {
+        yield 1
+        yield 2
+      }
+    }
+    differ(new Bag(), [1, 2])
+  })
+
+  test('inherited enumerable properties are not part of a key', () => {
+    const proto = { z: 9 }
+    const child = Object.create(proto) as Record<string, number>
+    child.a = 1
+    // A plain object of another prototype is keyed by identity; the same data, plain, by content.
+    same({ a: 1 }, { a: 1 })
+    const polluted = Object.prototype as Record<string, unknown>
+    polluted.injected = 1
+    try {
+      same({ a: 1, b: 2 }, { b: 2, a: 1 })
+    } finally {
+      delete polluted.injected
+    }
+    expect(hasIdentity(makeHashable(child))).toBe(true)
+  })
+
   test('strings that look like encoded keys cannot collide with them', () => {
     const encoded = makeHashable([1])
     expect(typeof encoded).toBe('string')
