@@ -19,6 +19,11 @@ import type { CacheStats } from './stats.js'
 export interface LoadOptions {
   /** Aborting it rejects this caller with `signal.reason`; the load goes on for the others. */
   signal?: AbortSignal
+  /**
+   * Load even if the entry is fresh (joining a load already in flight), and replace it with
+   * the result: a forced reload that a `set`, `delete` or `clear` still wins over. A miss.
+   */
+  refresh?: boolean
 }
 
 /**
@@ -318,8 +323,10 @@ export class AsyncCache<K = unknown, V = unknown> {
   getOrLoad(key: K, loader: Loader<V>, options?: LoadOptions): Promise<V> {
     const signal = options?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const served = this.#serve(key, loader)
-    if (served !== undefined) return served
+    if (options?.refresh !== true) {
+      const served = this.#serve(key, loader)
+      if (served !== undefined) return served
+    }
     let flight = this.#flights.get(key)
     if (flight === undefined) {
       if (typeof loader !== 'function') {

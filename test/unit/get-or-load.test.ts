@@ -160,6 +160,27 @@ describe('getOrLoad', () => {
     })
   })
 
+  describe('refresh', () => {
+    test('loads even when the entry is fresh, replaces it, and counts a miss', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 2 })
+      cache.set('k', 1)
+      expect(await cache.getOrLoad('k', async () => 2, { refresh: true })).toBe(2)
+      expect(cache.peek('k')).toBe(2)
+      expect(cache.getStats()).toMatchObject({ hits: 0, misses: 1 })
+    })
+
+    test('a delete during the forced load wins: nothing is stored', async () => {
+      const cache = new AsyncCache<string, number>({ maxsize: 2 })
+      cache.set('k', 1)
+      const { loader, runs } = controlledLoader<number>()
+      const call = cache.getOrLoad('k', loader, { refresh: true })
+      cache.delete('k')
+      runs[0].done.resolve(2)
+      expect(await call).toBe(2)
+      expect(cache.has('k')).toBe(false)
+    })
+  })
+
   describe('holdLoads', () => {
     test('a miss during the hold waits, and is served from memory when the key comes back', async () => {
       const cache = new AsyncCache<string, number>({ maxsize: 4 })
