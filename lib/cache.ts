@@ -260,14 +260,18 @@ export class AsyncCache<K = unknown, V = unknown> {
     return this
   }
 
-  /** Removes an entry; true if there was one. A load in flight for the key will not store its result. */
+  /**
+   * Removes an entry; true if there was one. A load in flight for the key will not store its
+   * result. The `delete` event goes out either way (`existed` tells which), for layers that hold
+   * the key elsewhere.
+   */
   delete(key: K): boolean {
     if (this.#flights.size > 0) this.#supersede(key)
     const i = this.#index.get(key)
-    if (i === undefined) return false
-    this.#remove(i)
-    if (this.#listeners.length > 0) this.#emit({ type: 'delete', key })
-    return true
+    if (i !== undefined) this.#remove(i)
+    // Told even when nothing was held: a layer may hold the key elsewhere (on disk, restoring).
+    if (this.#listeners.length > 0) this.#emit({ type: 'delete', key, existed: i !== undefined })
+    return i !== undefined
   }
 
   /** Removes every entry and resets every statistic, as the Python original does. */

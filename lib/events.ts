@@ -22,8 +22,8 @@ export interface CacheEventMap<K, V> {
   set: { key: K; value: V }
   /** An entry left because the cache was full or because it expired. */
   evict: { key: K; value: V; reason: EvictReason }
-  /** `delete` removed an entry. */
-  delete: { key: K }
+  /** `delete` was called: it removed an entry (`existed`) or found none. */
+  delete: { key: K; existed: boolean }
   /** `clear` removed every entry (`count` of them) and reset the statistics. */
   clear: { count: number }
   /** `resetStats` zeroed the statistics. */

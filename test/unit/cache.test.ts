@@ -539,11 +539,18 @@ describe('events', () => {
       { type: 'miss', key: 'z', time: 42 },
       { type: 'evict', key: 'a', value: 1, reason: 'capacity', time: 42 },
       { type: 'set', key: 'b', value: 2, time: 42 },
-      { type: 'delete', key: 'b', time: 42 },
+      { type: 'delete', key: 'b', existed: true, time: 42 },
       { type: 'stats-reset', time: 42 },
       { type: 'set', key: 'c', value: 3, time: 42 },
       { type: 'clear', count: 1, time: 42 },
     ])
+  })
+
+  test('a delete of a key the cache does not hold is told too, for layers that hold it elsewhere', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 1, now: () => 1 })
+    const events = recorded(cache)
+    expect(cache.delete('absent')).toBe(false)
+    expect(events).toEqual([{ type: 'delete', key: 'absent', existed: false, time: 1 }])
   })
 
   test('expiry is reported as an evict with reason expired', () => {
