@@ -213,6 +213,8 @@ class Persistence<K, V> implements PersistHandle {
       case 'delete':
       case 'evict':
         if (!isDiskable(event.key)) return
+        // Even a delete that found nothing in memory (`existed: false`): the disk, or hydration
+        // still reading it, may hold the key, and its old value must not come back.
         this.#gone?.add(event.key)
         this.#writes.remove(event.key, event.type === 'delete')
         return

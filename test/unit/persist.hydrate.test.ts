@@ -320,6 +320,51 @@ describe('misses wait for hydration, within a bound', () => {
     expect(store.status).toBe('ready')
   })
 
+  test('a delete of a key only on disk, made while hydrating, keeps the disk value from coming back', async () => {
+    const first = await open('invalidated')
+    first.cache.set('k', 'old')
+    first.cache.set('other', 'kept')
+    await first.store.stop()
+
+    const held = heldHydration()
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const store = persist(cache, {
+      name: 'invalidated',
+      createStore: held.createStore,
+      schedule: manualTimers().schedule,
+    })
+    cache.delete('k') // not in memory: only the disk holds it
+    const loader = vi.fn(async () => 'fresh')
+    const waiting = cache.getOrLoad('k', loader)
+    held.release()
+    await store.ready
+    expect(cache.peek('other')).toBe('kept')
+    expect(await waiting).toBe('fresh')
+    expect(loader).toHaveBeenCalledTimes(1)
+    await store.flush()
+    expect((await rows('invalidated')).get('vsk')).toMatchObject({ value: 'fresh' })
+  })
+
+  test('a delete while hydrating, with no load waiting, leaves the key absent in memory and on disk', async () => {
+    const first = await open('invalidated-peek')
+    first.cache.set('k', 'old')
+    await first.store.stop()
+
+    const held = heldHydration()
+    const cache = new AsyncCache<unknown, string>({ maxsize: 10, policy: 'LRU', now })
+    const store = persist(cache, {
+      name: 'invalidated-peek',
+      createStore: held.createStore,
+      schedule: manualTimers().schedule,
+    })
+    cache.delete('k')
+    held.release()
+    await store.ready
+    expect(cache.peek('k')).toBeUndefined()
+    await store.flush()
+    expect((await rows('invalidated-peek')).size).toBe(0)
+  })
+
   test('past hydrationWait the loader runs, and hydration keeps the loaded value', async () => {
     const first = await open('late')
     first.cache.set('a', 'from disk')
