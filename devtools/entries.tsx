@@ -1,6 +1,6 @@
 import { useMemo, useReducer, useRef, useState } from 'preact/hooks'
 import type { AsyncCache, EntrySnapshot } from '../lib/index.js'
-import { count, duration, preview } from './format.js'
+import { count, duration, fullText, preview } from './format.js'
 import { VirtualList } from './virtual-list.js'
 
 /**
@@ -91,7 +91,7 @@ export function Entries({ cache, version }: EntriesProps) {
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase()
     const keys = new Map<Entry, string>()
-    if (needle !== '' || sort.by === 'key') for (const e of entries) keys.set(e, preview(e.key))
+    if (needle !== '' || sort.by === 'key') for (const e of entries) keys.set(e, fullText(e.key))
     const kept =
       needle === '' ? entries : entries.filter((e) => keys.get(e)?.toLowerCase().includes(needle))
     const sorted =

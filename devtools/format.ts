@@ -8,10 +8,14 @@ export const PREVIEW_LENGTH = 120
  * preview ever throws.
  */
 export function preview(value: unknown, length = PREVIEW_LENGTH): string {
-  return truncate(describe(value), length)
+  return truncate(fullText(value), length)
 }
 
-function describe(value: unknown): string {
+/**
+ * The whole one-line text of a value that {@link preview} truncates: what filtering and
+ * sorting compare, so that keys alike in their first characters stay apart.
+ */
+export function fullText(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value)

@@ -150,6 +150,26 @@ describe('devtools Entries', () => {
     expect(rows().map((r) => r[0])).toEqual(['"c"', '"b"', '"a"']) // 10 s, 30 s, never
   })
 
+  test('filters and sorts on the whole key, not on its truncated preview', () => {
+    // The keys share their first 200 characters: only what the preview cuts off tells them apart.
+    const stem = 'x'.repeat(200)
+    const cache = new AsyncCache<string, number>({ maxsize: 100, policy: 'LRU' })
+    cache.set(`${stem}a-needle`, 1)
+    cache.set(`${stem}b-other`, 2) // the most recent: rank 0
+    show(cache)
+    const values = () => rows().map((r) => r[1])
+
+    filter('needle')
+    expect(values()).toEqual(['1'])
+    const cell = container.querySelector('td.key') as HTMLElement
+    expect(cell.textContent).toHaveLength(120) // still truncated for display
+    expect(cell.textContent?.endsWith('…')).toBe(true)
+
+    filter('')
+    click('Sort by Key')
+    expect(values()).toEqual(['1', '2'])
+  })
+
   test('the delete action deletes the entry through the cache and the row goes', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 100 })
     cache.set('keep', 1)
