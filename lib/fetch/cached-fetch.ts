@@ -34,7 +34,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  *   once however many callers ask at once (single-flight); each caller gets its own Response,
  *   replayed from a stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
- *   opaque; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every
+ *   opaque, not varying on a request header the key does not hold; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every
  *   caller waiting on their load all the same, each replayed from the same snapshot (their
  *   bodies are buffered too; an opaque response, which has none, is cloned), and the load
  *   ends with `load-success` and no `set`; the next call fetches again.

@@ -19,18 +19,21 @@ export interface CachedFetchOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
   fetch?: FetchFunction
   /**
    * Request header names whose values are part of the key, such as `['accept-language']`:
-   * requests differing in them are cached apart. Case-insensitive.
+   * requests differing in them are cached apart. Case-insensitive. A response whose `Vary`
+   * names a header not listed here (`Accept-Encoding` and `Origin` aside), `Cookie`, or `*`
+   * is never stored: it could be served to a request it was not made for.
    */
   vary?: readonly string[]
   /**
    * Whether a response may be stored. Default: `response.ok` (a 2xx status). It must not read
-   * the body (clone the response to peek). `Cache-Control: no-store` and 206 partial responses
-   * are never stored whatever it says, and an opaque response never can be.
+   * the body (clone the response to peek). `Cache-Control: no-store`, 206 partial responses
+   * and responses varying on a header outside `vary` are never stored whatever it says, and an
+   * opaque response never can be.
    */
   cacheable?: (response: Response) => boolean
   /**
-   * Whether the response's `Cache-Control` (`max-age`, `no-cache`), `Age`, `Expires` and
-   * `Vary: *` apply, as in a browser's private cache. Default true: `max-age` minus `Age`
+   * Whether the response's `Cache-Control` (`max-age`, `no-cache`), `Age` and `Expires`
+   * apply, as in a browser's private cache. Default true: `max-age` minus `Age`
    * then sets the entry's TTL, above or below the cache's `ttl`, which applies to responses
    * that state no lifetime. False: every stored response lives for the cache's `ttl`.
    */
@@ -85,7 +88,8 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
     }
     cache = given
   }
-  return { cache, fetch, vary: checkVary(vary), rules: { cacheable, respectCacheControl } }
+  const names = checkVary(vary)
+  return { cache, fetch, vary: names, rules: { cacheable, respectCacheControl, vary: names } }
 }
 
 /** Lower-cased, sorted and deduplicated, so that the same names in any spelling give the same keys. */

@@ -6,8 +6,34 @@ import { isReplayable } from './snapshot.js'
 export interface StoreRules {
   /** Whether the status (and anything else about the response) allows storing it. */
   cacheable: (response: Response) => boolean
-  /** Whether `max-age`, `Age`, `Expires`, `no-cache` and `Vary: *` apply. */
+  /** Whether `max-age`, `Age`, `Expires` and `no-cache` apply. */
   respectCacheControl: boolean
+  /** The request headers the key holds (lower-case): a response may vary on those alone. */
+  vary: readonly string[]
+}
+
+/**
+ * Request headers a response may vary on and still be stored though the key does not hold them:
+ * the browser decodes the body whatever `Accept-Encoding` was, and `Origin` is the same for
+ * every request of one page.
+ */
+const VARY_HARMLESS = new Set(['accept-encoding', 'origin'])
+
+/**
+ * Whether a response's `Vary` names only request headers the key holds (or harmless ones), so
+ * that the stored response can only be served to requests it was made for. `Vary: *` never
+ * passes, nor does `Cookie`: scripts cannot see the cookies a request carries, so no key can
+ * hold them.
+ */
+function keyCoversVary(response: Response, vary: readonly string[]): boolean {
+  const header = response.headers.get('vary')
+  if (header === null) return true
+  for (const raw of header.split(',')) {
+    const name = raw.trim().toLowerCase()
+    if (name === '' || VARY_HARMLESS.has(name)) continue
+    if (name === '*' || name === 'cookie' || !vary.includes(name)) return false
+  }
+  return true
 }
 
 /**
@@ -16,23 +42,24 @@ export interface StoreRules {
  * `{ store: false }`, or `{ ttl }` with the seconds it stays fresh, or `{}` for the cache's
  * own `ttl`. In this order:
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
- * 2. a 206 partial response, and a response with `Cache-Control: no-store`, are never stored,
- *    whatever `cacheable` says, even with `respectCacheControl: false`;
+ * 2. a 206 partial response, a response with `Cache-Control: no-store`, and one whose `Vary`
+ *    names a request header the key does not hold (see `keyCoversVary`: it could be served to
+ *    another user) are never stored, whatever `cacheable` says, even with
+ *    `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
  * 4. with `respectCacheControl`: `no-cache` (it would need a revalidation this cache never
- *    makes) and `Vary: *` are not stored, and the TTL is what remains of the response's
- *    freshness ({@link freshSeconds}); a response already stale is not stored.
+ *    makes) is not stored, and the TTL is what remains of the response's freshness
+ *    ({@link freshSeconds}); a response already stale is not stored.
  */
 export function decideStore(response: Response, rules: StoreRules): LoadContext {
   if (!isReplayable(response)) return { store: false }
   // A part of a body must never stand in for the whole: this cache does not combine ranges.
   if (response.status === 206) return { store: false }
   const directives = parseCacheControl(response.headers.get('cache-control'))
-  if (directives.has('no-store') || !rules.cacheable(response)) return { store: false }
+  if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return { store: false }
+  if (!rules.cacheable(response)) return { store: false }
   if (!rules.respectCacheControl) return {}
   if (directives.has('no-cache')) return { store: false }
-  const vary = response.headers.get('vary')?.split(',') ?? []
-  if (vary.some((name) => name.trim() === '*')) return { store: false }
   const ttl = freshSeconds(response.headers, directives)
   if (ttl === undefined) return {}
   return ttl > 0 ? { ttl } : { store: false }

@@ -145,6 +145,59 @@ describe('vary', () => {
 
     expect([...api.cacheInstance.keys()]).toEqual([`${longer} {"accept":null}`])
   })
+
+  test.each([
+    ['Authorization', []],
+    ['Accept-Language', ['accept']],
+    ['accept, X-Tenant', ['accept']],
+  ])(
+    'a response with Vary: %s naming a header outside vary %o is never stored, yet reaches every waiter',
+    async (varyHeader, vary) => {
+      const net = fetchDouble()
+      for (const respectCacheControl of [true, false]) {
+        const api = cachedFetch({ fetch: net.fetch, vary, respectCacheControl })
+        const alice = { headers: { authorization: 'Bearer alice' } }
+        const waiting = [api(url, alice), api(url, alice)]
+        net.calls.at(-1)?.respond(networkResponse(url, 'alice', { headers: { vary: varyHeader } }))
+
+        for (const response of await Promise.all(waiting))
+          expect(await response.text()).toBe('alice')
+        expect(api.cacheInstance.size).toBe(0)
+      }
+      expect(net.calls).toHaveLength(2)
+    },
+  )
+
+  test.each(['*', 'Cookie', 'cookie, accept'])(
+    'a response with Vary: %s is never stored, even when vary names every header',
+    async (varyHeader) => {
+      const net = fetchDouble((call) =>
+        networkResponse(call.url, 'x', { headers: { vary: varyHeader } }),
+      )
+      const vary = ['cookie', 'accept']
+      for (const respectCacheControl of [true, false]) {
+        const api = cachedFetch({ fetch: net.fetch, vary, respectCacheControl })
+        await api(url)
+        await api(url)
+      }
+      expect(net.calls).toHaveLength(4)
+    },
+  )
+
+  test.each([
+    ['Accept-Encoding, Origin', []],
+    ['AUTHORIZATION,accept-encoding', ['Authorization']],
+    ['Accept, Accept-Language', ['accept-language', 'accept']],
+    ['', []],
+  ])('a response with Vary: %s and vary %o is stored', async (varyHeader, vary) => {
+    const net = fetchDouble((call) =>
+      networkResponse(call.url, 'x', { headers: { vary: varyHeader } }),
+    )
+    const api = cachedFetch({ fetch: net.fetch, vary })
+    await api(url)
+    await api(url)
+    expect(net.calls).toHaveLength(1)
+  })
 })
 
 describe('which responses are stored', () => {
