@@ -42,7 +42,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
  *   HEAD entries (RFC 9111 section 4.4).
  * - A request's `cache: 'no-store'` bypasses the cache; `'reload'` and `'no-cache'` skip the
- *   lookup, fetch, and store the response if it may be stored (a failure keeps the old entry).
+ *   lookup (a miss) and load, or join the load in flight, then store the response if it may be
+ *   stored (a failure keeps the old entry); an invalidation meanwhile wins, as for any load.
  * - The cache's `staleWhileRevalidate` serves an expired entry at once and refreshes it once
  *   in the background; a failed refresh keeps the entry and emits `load-error`.
  * - `init.signal` rejects only its caller, with `signal.reason`; the shared request is aborted
@@ -97,22 +98,6 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     }
   }
 
-  /** A cache-skipping load that still stores its result and reports itself like getOrLoad's. */
-  async function reload(key: string, input: RequestInfo | URL, init: RequestInit | undefined) {
-    const start = performance.now()
-    cache.publish({ type: 'load-start', key })
-    try {
-      const decision: LoadContext = {}
-      const snapshot = await fetchSnapshot(input, init, decision)
-      if (decision.store !== false) cache.set(key, snapshot, { ttl: decision.ttl })
-      cache.publish({ type: 'load-success', key, durationMs: performance.now() - start })
-      return replay(snapshot)
-    } catch (error) {
-      cache.publish({ type: 'load-error', key, error, durationMs: performance.now() - start })
-      throw error
-    }
-  }
-
   async function passThrough(
     method: string,
     url: string,
@@ -146,9 +131,11 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       if (method !== 'GET' && method !== 'HEAD') return passThrough(method, url, input, init)
       if (mode === 'no-store') return send(input, init)
       const key = requestKey(method, url, vary.length > 0 ? request.headers() : undefined, vary)
-      if (mode === 'reload' || mode === 'no-cache') return reload(key, input, init)
       const signal = request.signal
-      return cache.getOrLoad(key, loaderFor(key, input, init), signal && { signal }).then(replay)
+      // 'reload' and 'no-cache' load even over a fresh entry, and replace it unless a set, delete or clear wins.
+      const refresh = mode === 'reload' || mode === 'no-cache'
+      const options = signal === undefined && !refresh ? undefined : { signal, refresh }
+      return cache.getOrLoad(key, loaderFor(key, input, init), options).then(replay)
     } catch (error) {
       // fetch reports every failure, bad arguments included, through its promise.
       return Promise.reject(error)

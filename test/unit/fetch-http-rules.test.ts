@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Node's Response follows the Fetch standard (happy-dom's accepts status 0 and does not copy bodies).
-import { cachedFetch } from 'asynccache/fetch'
+import { type CachedFetch, cachedFetch } from 'asynccache/fetch'
 import { describe, expect, test } from 'vitest'
 import { record } from '../support/cache-events.js'
 import { fetchDouble, networkResponse, numbered } from '../support/fetch-double.js'
@@ -402,6 +402,7 @@ describe('the request cache mode', () => {
       expect(await (await api(url)).json()).toEqual({ n: 2 })
       expect(net.calls).toHaveLength(2)
       expect(events).toEqual([
+        `miss ${url}`,
         `load-start ${url}`,
         `set ${url}`,
         `load-success ${url}`,
@@ -409,6 +410,37 @@ describe('the request cache mode', () => {
       ])
     },
   )
+
+  test.each([
+    ['an invalidate', (api: CachedFetch) => api.invalidate(url)],
+    ['a delete', (api: CachedFetch) => api.cacheInstance.delete(url)],
+    ['a clear', (api: CachedFetch) => api.cacheInstance.clear()],
+  ])("%s while a 'reload' is in flight wins: its response is not stored", async (_name, drop) => {
+    const net = fetchDouble((call, n) => (n === 1 ? networkResponse(call.url, 'old') : undefined))
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    const reloading = api(url, { cache: 'reload' })
+    drop(api)
+    net.calls[1]?.respond(networkResponse(url, 'from before the change'))
+
+    expect(await (await reloading).text()).toBe('from before the change')
+    expect(api.cacheInstance.size).toBe(0)
+  })
+
+  test("concurrent 'reload' calls share one request, and plain calls meanwhile join it", async () => {
+    const net = fetchDouble((call, n) => (n === 1 ? networkResponse(call.url, 'old') : undefined))
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    const waiting = [api(url, { cache: 'reload' }), api(url, { cache: 'no-cache' }), api(url)]
+    net.calls[1]?.respond(networkResponse(url, 'new'))
+
+    const bodies = await Promise.all(waiting.map(async (call) => (await call).text()))
+    expect(bodies).toEqual(['new', 'new', 'old'])
+    expect(net.calls).toHaveLength(2)
+    expect(await (await api(url)).text()).toBe('new')
+  })
 
   test("a failed 'reload' keeps the entry it meant to refresh", async () => {
     const net = fetchDouble((call, n) => {
@@ -427,8 +459,10 @@ describe('the request cache mode', () => {
     expect(await (await api(url)).text()).toBe('old')
     // The 503 is a response like any other, delivered and not stored; the network error is a failure.
     expect(events).toEqual([
+      `miss ${url}`,
       `load-start ${url}`,
       `load-success ${url}`,
+      `miss ${url}`,
       `load-start ${url}`,
       `load-error ${url}`,
       `hit ${url}`,
