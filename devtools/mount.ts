@@ -2,7 +2,7 @@ import { h, render } from 'preact'
 import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
 import { FrameScheduler } from './frame.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
-import { Panel } from './panel.js'
+import { describeCache, Panel } from './panel.js'
 import { Recorder } from './recorder.js'
 import { DEFAULT_HEIGHT, type Remembered, recall, remember } from './storage.js'
 import { stylesheet } from './styles.js'
@@ -22,7 +22,8 @@ export const HOST_ATTRIBUTE = 'data-asynccache-devtools'
  * found through the registry, also those created later; `options.caches` adds others.
  *
  * Recording starts at once (O(1) per event); the panel renders at most once per animation
- * frame and only while open. `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open
+ * frame and only while open. It keeps no cache alive but the selected one: a cache the app
+ * drops (a hot reload's old module, say) is collected as if no panel were there. `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open
  * state, the height and the selected cache are remembered in localStorage.
  *
  * @returns `unmount()`: removes every listener (cache, registry, keyboard), timer and DOM node.
@@ -58,20 +59,41 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     height: DEFAULT_HEIGHT,
     selected: undefined,
   })
-  const recorders = new Map<AsyncCache, Recorder>()
+  /**
+   * The caches shown, in display order, held weakly: each recorder lives exactly as long as its
+   * cache, whose listener list holds it, so a cache the app dropped is collected, recorder and
+   * all, whatever the panel shows. Rebuilt by `sync()` from the registry.
+   */
+  let shown: WeakRef<Recorder>[] = []
+  /** What the last render listed, so that a pick in the selector finds what the user saw. */
+  let drawn: WeakRef<Recorder>[] = []
+  /** The one recorder, hence cache, the panel holds strongly. */
   let selected: Recorder | undefined
   /** Set when the user opened the panel: focus moves into it after the next render. */
   let focusPanel = false
   let tick: ReturnType<typeof setTimeout> | undefined
 
   const draw = (): void => {
-    const list = [...recorders.values()]
+    drawn = []
+    let selectedIndex = -1
+    const choices: string[] = []
+    for (const ref of shown) {
+      const recorder = ref.deref()
+      if (recorder === undefined) continue
+      if (recorder === selected) selectedIndex = choices.length
+      choices.push(describeCache(recorder, choices.length))
+      drawn.push(ref)
+    }
     render(
       state.open
         ? h(Panel, {
-            recorders: list,
+            choices,
             selected,
-            onSelect: select,
+            selectedIndex,
+            onSelect: (index: number) => {
+              const recorder = drawn[index]?.deref()
+              if (recorder !== undefined) select(recorder)
+            },
             now: (o.now ?? selected?.cache.now ?? Date.now)(),
             height: state.height,
             maxHeight: window.innerHeight - TOP_GAP,
@@ -93,11 +115,14 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
   }
   const frames = new FrameScheduler(window, draw)
 
-  /** Redraws once a second while open, so the graph's window rolls on when no event comes. */
+  /**
+   * Redraws once a second while open, so the graph's window rolls on when no event comes, and
+   * drops caches the registry no longer lists: a collected cache leaves it without a change.
+   */
   const scheduleTick = (): void => {
     tick = setTimeout(
       () => {
-        frames.request()
+        sync()
         scheduleTick()
       },
       1000 - (Date.now() % 1000),
@@ -126,28 +151,44 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     frames.request()
   }
 
+  const record = (cache: AsyncCache): Recorder => {
+    const recorder: Recorder = new Recorder(cache, {
+      windowSeconds: o.window,
+      logSize: LOG_SIZE,
+      onEvent: () => {
+        if (state.open && recorder === selected) frames.request()
+      },
+    })
+    recorder.start()
+    return recorder
+  }
+
   const sync = (): void => {
     const wanted = new Set<AsyncCache>([...o.caches, ...listCaches()])
-    for (const [cache, recorder] of recorders) {
-      if (wanted.has(cache)) continue
-      recorder.stop()
-      recorders.delete(cache)
+    const known = new Map<AsyncCache, WeakRef<Recorder>>()
+    for (const ref of shown) {
+      const recorder = ref.deref()
+      if (recorder === undefined) continue // collected with its cache: nothing to stop
+      if (wanted.has(recorder.cache)) known.set(recorder.cache, ref)
+      else recorder.stop()
     }
+    shown = []
+    let arrived: Recorder | undefined
     for (const cache of wanted) {
-      if (recorders.has(cache)) continue
-      const recorder: Recorder = new Recorder(cache, {
-        windowSeconds: o.window,
-        logSize: LOG_SIZE,
-        onEvent: () => {
-          if (state.open && recorder === selected) frames.request()
-        },
-      })
-      recorder.start()
-      recorders.set(cache, recorder)
+      let ref = known.get(cache)
+      if (ref === undefined) {
+        const recorder = record(cache)
+        // The remembered or chosen cache, new under that name: after a reload it registered
+        // late, after a hot reload it replaces the old module's cache, which can then go.
+        if (state.selected !== undefined && cache.name === state.selected) arrived = recorder
+        ref = new WeakRef(recorder)
+      }
+      shown.push(ref)
     }
-    if (selected === undefined || !recorders.has(selected.cache)) {
-      const all = [...recorders.values()]
-      selected = all.find((r) => r.cache.name === state.selected) ?? all[0]
+    const live = shown.map((ref) => ref.deref())
+    if (arrived !== undefined) selected = arrived
+    else if (selected === undefined || !live.includes(selected)) {
+      selected = live.find((r) => r !== undefined && r.cache.name === state.selected) ?? live[0]
     }
     if (state.open) frames.request()
   }
@@ -172,8 +213,9 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     document.removeEventListener('keydown', onKeyDown)
     clearTimeout(tick)
     frames.cancel()
-    for (const recorder of recorders.values()) recorder.stop()
-    recorders.clear()
+    for (const ref of shown) ref.deref()?.stop()
+    shown = []
+    drawn = []
     selected = undefined
     render(null, root)
     host.remove()

@@ -11,10 +11,17 @@ import { SHORTCUT } from './toggle-button.js'
 
 /** Props of {@link Panel}. */
 export interface PanelProps {
-  /** One recorder per cache shown, in display order. */
-  recorders: readonly Recorder[]
+  /**
+   * How each cache shown is described ({@link describeCache}), in display order. Text only: what
+   * the panel renders is kept until the next render, and it must keep no cache alive but the
+   * selected one, so that a cache the app dropped can be collected while the panel is open.
+   */
+  choices: readonly string[]
   selected: Recorder | undefined
-  onSelect: (recorder: Recorder) => void
+  /** The selected cache's place in `choices`; -1 when none is. */
+  selectedIndex: number
+  /** Called with the place in `choices` the user picked. */
+  onSelect: (index: number) => void
   /** The time (ms) that ends the graph's rolling window. */
   now: number
   height: number
@@ -30,7 +37,8 @@ export function cacheLabel(recorder: Recorder, index: number): string {
   return recorder.cache.name ?? `unnamed cache #${index + 1}`
 }
 
-function describeCache(recorder: Recorder, index: number): string {
+/** A cache as the selector lists it: label, policy, size and capacity. */
+export function describeCache(recorder: Recorder, index: number): string {
   const { cache } = recorder
   return `${cacheLabel(recorder, index)} · ${cache.policy} · ${count(cache.size)}/${count(cache.maxsize)}`
 }
@@ -41,10 +49,9 @@ function describeCache(recorder: Recorder, index: number): string {
  * the cache's public API.
  */
 export function Panel(props: PanelProps) {
-  const { recorders, selected, maxHeight, onResize, onClose } = props
+  const { choices, selected, selectedIndex: index, maxHeight, onResize, onClose } = props
   const [tab, setTab] = useState<'entries' | 'events'>('entries')
   const height = clampHeight(props.height, maxHeight)
-  const index = selected === undefined ? -1 : recorders.indexOf(selected)
   const cache = selected?.cache
   return (
     <section
@@ -59,26 +66,23 @@ export function Panel(props: PanelProps) {
       <ResizeHandle height={height} max={maxHeight} onResize={onResize} />
       <header>
         <h2>asynccache</h2>
-        {recorders.length > 1 ? (
+        {choices.length > 1 ? (
           <label>
             <span class="sr">Cache</span>
             <select
               aria-label="Cache"
               value={String(index)}
-              onChange={(event) => {
-                const chosen = recorders[Number(event.currentTarget.value)]
-                if (chosen !== undefined) props.onSelect(chosen)
-              }}
+              onChange={(event) => props.onSelect(Number(event.currentTarget.value))}
             >
-              {recorders.map((r, i) => (
+              {choices.map((choice, i) => (
                 <option key={i} value={String(i)}>
-                  {describeCache(r, i)}
+                  {choice}
                 </option>
               ))}
             </select>
           </label>
         ) : (
-          selected !== undefined && <span class="cache">{describeCache(selected, index)}</span>
+          selected !== undefined && <span class="cache">{choices[index]}</span>
         )}
         <span class="spacer" />
         {cache !== undefined && (

@@ -1,4 +1,6 @@
-import { AsyncCache, unregisterCache } from 'asynccache'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { AsyncCache, listCaches, unregisterCache } from 'asynccache'
 import { HOST_ATTRIBUTE, mountDevtools, STORAGE_KEY } from 'asynccache/devtools'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 
@@ -11,6 +13,25 @@ function named(name: string, maxsize = 10): AsyncCache<string, number> {
   const cache = new AsyncCache<string, number>({ maxsize, policy: 'LRU', name, now: () => 5_000 })
   created.push(cache as AsyncCache)
   return cache
+}
+
+/** Selects the cache at `index` in the panel's selector, as the user would. */
+function choose(index: number): void {
+  const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement
+  select.value = String(index)
+  select.dispatchEvent(new Event('change', { bubbles: true }))
+}
+
+function labels(): (string | null)[] | undefined {
+  const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement | null
+  return select === null ? undefined : [...select.options].map((o) => o.textContent)
+}
+
+function selectedLabel(): string | undefined {
+  const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement | null
+  return select === null
+    ? (shadow().querySelector('header .cache')?.textContent ?? undefined)
+    : (select.selectedOptions[0]?.textContent ?? undefined)
 }
 
 function mount(options?: Options): () => void {
@@ -207,6 +228,110 @@ describe('mountDevtools', () => {
     expect((root.querySelector('.panel') as HTMLElement).style.height).toBe('464px')
     // Opening by itself on load must not steal the page's focus.
     expect(root.activeElement).toBeNull()
+  })
+
+  test('until the user picks a cache, one registered later under the remembered name is selected', async () => {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: true, selected: 'wanted' }))
+    mount()
+    named('other')
+    await frame()
+    expect(selectedLabel()).toBe('other · LRU · 0/10')
+
+    named('wanted')
+    await frame()
+    expect(selectedLabel()).toBe('wanted · LRU · 0/10')
+
+    choose(0) // the user's pick now holds...
+    await frame()
+    named('late')
+    await frame()
+    expect(selectedLabel()).toBe('other · LRU · 0/10') // ...against later caches
+  })
+
+  test('a cache registered under the selected name (a hot reload) takes over the selection', async () => {
+    named('a')
+    named('b')
+    mount({ initialIsOpen: true })
+    choose(1)
+    await frame()
+
+    const reloaded = named('b')
+    await frame()
+
+    const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement
+    expect(select.selectedIndex).toBe(2)
+    reloaded.set('new', 1)
+    await frame()
+    expect(card('Size')).toBe('1 / 10')
+  })
+
+  test('a cache the registry stops listing leaves the panel and is unsubscribed from', async () => {
+    // A registry whose references can be made to forget their cache, as a collected cache is
+    // forgotten: without any registry change to announce it.
+    const forgotten = new WeakSet<object>()
+    class ForgetfulRef<T extends object> {
+      readonly #target: T
+      constructor(target: T) {
+        this.#target = target
+      }
+      deref(): T | undefined {
+        return forgotten.has(this.#target) ? undefined : this.#target
+      }
+    }
+    vi.stubGlobal('WeakRef', ForgetfulRef)
+    try {
+      const kept = named('kept')
+      const dropped = named('dropped')
+      const retired = named('retired')
+      mount({ initialIsOpen: true })
+      choose(1)
+      await frame()
+      expect(dropped.listening).toBe(true)
+
+      unregisterCache(retired)
+      await frame()
+      expect(retired.listening).toBe(false)
+      expect(labels()).toEqual(['kept · LRU · 0/10', 'dropped · LRU · 0/10'])
+
+      forgotten.add(dropped)
+      expect(listCaches()).not.toContain(dropped)
+      vi.advanceTimersByTime(1000) // the panel's once-a-second tick
+      await frame()
+      expect(dropped.listening).toBe(false)
+      expect(selectedLabel()).toBe('kept · LRU · 0/10')
+      expect(kept.listening).toBe(true)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  test('holds no cache but the selected one: a cache the app drops is collected while open', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    named('selected')
+    const refs = ((): WeakRef<AsyncCache>[] => {
+      // Created here, so that only the registry and the devtools could keep them alive.
+      const dropped = [1, 2, 3].map(
+        (i) => new AsyncCache<string, number>({ maxsize: 10, name: `dropped ${i}` }),
+      )
+      for (const cache of dropped) cache.set('k', 1)
+      return dropped.map((cache) => new WeakRef(cache as AsyncCache))
+    })()
+    mount({ initialIsOpen: true })
+    await frame()
+    expect(labels()).toHaveLength(4)
+    for (const c of refs) c.deref()?.get('k') // events recorded, a frame drawn with them
+    await frame()
+
+    // WeakRef targets live to the end of the task that last read them.
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+
+    expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined, undefined])
+    vi.advanceTimersByTime(1000)
+    await frame()
+    expect(labels()).toBeUndefined() // one cache left: no selector
+    expect(selectedLabel()).toBe('selected · LRU · 0/10')
   })
 
   test('works when localStorage throws or holds garbage', () => {
