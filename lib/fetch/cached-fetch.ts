@@ -35,8 +35,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  *   replayed from a stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
  *   opaque, not varying on a request header the key does not hold; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every
- *   caller waiting on their load all the same, each replayed from the same snapshot (their
- *   bodies are buffered too; an opaque response, which has none, is cloned), and the load
+ *   caller waiting on their load all the same, each as a clone of the response, its body not
+ *   buffered (a stream, such as `text/event-stream`, flows as it arrives), and the load
  *   ends with `load-success` and no `set`; the next call fetches again.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
@@ -79,7 +79,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   ) {
     const response = await send(input, init)
     Object.assign(context, decideStore(response, rules))
-    return snapshotOf(response)
+    return snapshotOf(response, context.store !== false)
   }
 
   function loaderFor(

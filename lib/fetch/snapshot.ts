@@ -12,7 +12,10 @@ export interface ResponseSnapshot {
   redirected: boolean
   /** `Response.type` of the original (`'basic'`, `'cors'`, `'default'`; `'opaque'` never stored). */
   type: ResponseType
-  /** The body bytes; `null` for a response without a body (a HEAD response, a 204...). */
+  /**
+   * The body bytes; `null` for a response without a body (a HEAD response, a 204...), and for
+   * a live snapshot (see `snapshotOf`), whose body stays in the original response.
+   */
   body: ArrayBuffer | null
 }
 
@@ -32,19 +35,19 @@ export function isReplayable(response: Response): boolean {
 }
 
 /**
- * The responses {@link replay} cannot rebuild (see {@link isReplayable}), by the snapshot made of
- * each. A snapshot's identity is the link: a copy (structured clone, persistence) loses it,
- * which is why such snapshots are never stored.
+ * The responses of live snapshots (see {@link snapshotOf}), by the snapshot made of each. A
+ * snapshot's identity is the link: a copy (structured clone, persistence) loses it, which is
+ * why live snapshots are never stored.
  */
 const originals = new WeakMap<ResponseSnapshot, Response>()
 
 /**
- * Reads a response into a snapshot. A replayable one's body is consumed into bytes; one that
- * cannot be rebuilt (status 0: opaque, opaque-redirect, error; its body is null anyway) is kept
- * as it is, unread, so that replaying this very snapshot hands out clones of it.
+ * Reads a response into a snapshot. One to be `stored` has its body consumed into bytes (it
+ * must be replayable: see {@link isReplayable}). Any other is live: kept as it is, unread, so
+ * that replaying this very snapshot hands out clones of it, each streaming the body as it
+ * arrives (a never-ending event stream included) rather than after it has all been read.
  */
-export async function snapshotOf(response: Response): Promise<ResponseSnapshot> {
-  const replayable = isReplayable(response)
+export async function snapshotOf(response: Response, stored: boolean): Promise<ResponseSnapshot> {
   const snapshot: ResponseSnapshot = {
     status: response.status,
     statusText: response.statusText,
@@ -52,9 +55,9 @@ export async function snapshotOf(response: Response): Promise<ResponseSnapshot> 
     url: response.url,
     redirected: response.redirected,
     type: response.type,
-    body: replayable && response.body !== null ? await response.arrayBuffer() : null,
+    body: stored && response.body !== null ? await response.arrayBuffer() : null,
   }
-  if (!replayable) originals.set(snapshot, response)
+  if (!stored) originals.set(snapshot, response)
   return snapshot
 }
 
@@ -68,8 +71,8 @@ export async function snapshotOf(response: Response): Promise<ResponseSnapshot> 
  * `Object.defineProperty` on each instance: defining own properties costs a hit about 0.6 µs
  * (Node 20), a tenth of the Response's construction.
  *
- * A snapshot that `snapshotOf` made of a response the constructor cannot build (status 0, such
- * as an opaque response) replays as a `clone()` of that response.
+ * A live snapshot (one `snapshotOf` made of a response not to be stored) replays as a
+ * `clone()` of that response.
  */
 export function replay(snapshot: ResponseSnapshot): Response {
   const original = originals.get(snapshot)

@@ -36,16 +36,22 @@ function keyCoversVary(response: Response, vary: readonly string[]): boolean {
   return true
 }
 
+/** Whether the media type (parameters aside, case-insensitive) is `text/event-stream`. */
+function isEventStream(response: Response): boolean {
+  const type = response.headers.get('content-type')?.split(';')[0]
+  return type?.trim().toLowerCase() === 'text/event-stream'
+}
+
 /**
  * Decides from the status and headers alone (the body is left unread) whether a private cache
  * may store a response (RFC 9111 section 3), as the loader context `getOrLoad` reads:
  * `{ store: false }`, or `{ ttl }` with the seconds it stays fresh, or `{}` for the cache's
  * own `ttl`. In this order:
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
- * 2. a 206 partial response, a response with `Cache-Control: no-store`, and one whose `Vary`
- *    names a request header the key does not hold (see `keyCoversVary`: it could be served to
- *    another user) are never stored, whatever `cacheable` says, even with
- *    `respectCacheControl: false`;
+ * 2. a 206 partial response, an event stream (its body never ends, and each read is live), a
+ *    response with `Cache-Control: no-store`, and one whose `Vary` names a request header the
+ *    key does not hold (see `keyCoversVary`: it could be served to another user) are never
+ *    stored, whatever `cacheable` says, even with `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
  * 4. with `respectCacheControl`: `no-cache` (it would need a revalidation this cache never
  *    makes) is not stored, and the TTL is what remains of the response's freshness
@@ -54,7 +60,7 @@ function keyCoversVary(response: Response, vary: readonly string[]): boolean {
 export function decideStore(response: Response, rules: StoreRules): LoadContext {
   if (!isReplayable(response)) return { store: false }
   // A part of a body must never stand in for the whole: this cache does not combine ranges.
-  if (response.status === 206) return { store: false }
+  if (response.status === 206 || isEventStream(response)) return { store: false }
   const directives = parseCacheControl(response.headers.get('cache-control'))
   if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return { store: false }
   if (!rules.cacheable(response)) return { store: false }
