@@ -27,6 +27,9 @@ export interface CachedFetch {
 /** Methods that change nothing on the server (RFC 9110 section 9.2.1): they invalidate nothing. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
+/** Not Found and Gone: the resource no longer exists, so its cached copy must go too. */
+const GONE_STATUSES = new Set([404, 410])
+
 /**
  * Fetch with a private HTTP cache in front, built on {@link AsyncCache.getOrLoad}.
  *
@@ -45,7 +48,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
  *   lookup (a miss) and load, or join the load in flight, then store the response if it may be
  *   stored (a failure keeps the old entry); an invalidation meanwhile wins, as for any load.
  * - The cache's `staleWhileRevalidate` serves an expired entry at once and refreshes it once
- *   in the background; a failed refresh keeps the entry and emits `load-error`.
+ *   in the background; a failed refresh keeps the entry and emits `load-error`. A load (such as
+ *   a refresh, or a reload) answered 404 or 410, and not stored, deletes the entry; any other
+ *   status not stored (a 503...) keeps it until it expires.
  * - `init.signal` rejects only its caller, with `signal.reason`; the shared request is aborted
  *   once every caller waiting on it has aborted.
  * - Loads appear on the cache's event stream (`load-start`, `load-success`, `load-error`)
@@ -70,16 +75,23 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
 
   /**
    * Fetches a response and snapshots it, telling the cache through `context` whether to store
-   * it and for how long (see `decideStore`).
+   * it under `key` and for how long (see `decideStore`). A 404 or 410 not stored drops the
+   * entry it would have replaced: the resource is gone, and a stale copy must not outlive it.
+   * Other statuses not stored leave the entry to its TTL.
    */
   async function fetchSnapshot(
+    key: string,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
     context: LoadContext,
   ) {
     const response = await send(input, init)
     Object.assign(context, decideStore(response, rules))
-    return snapshotOf(response, context.store !== false)
+    const stored = context.store !== false
+    if (!stored && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
+      cache.delete(key)
+    }
+    return snapshotOf(response, stored)
   }
 
   function loaderFor(
@@ -88,7 +100,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     init: RequestInit | undefined,
   ): Loader<ResponseSnapshot> {
     return (signal, context) => {
-      const loaded = fetchSnapshot(input, { ...init, signal }, context)
+      const loaded = fetchSnapshot(key, input, { ...init, signal }, context)
       if (loading !== undefined) {
         loading.set(loaded, key)
         const forget = () => loading.delete(loaded)

@@ -57,6 +57,68 @@ describe('stale-while-revalidate', () => {
     expect(await (await api(url)).text()).toBe('v1')
   })
 
+  test.each([404, 410])(
+    'a refresh answered %i drops the stale entry: the resource is gone',
+    async (status) => {
+      const clock = { t: 0 }
+      const net = fetchDouble((call, n) =>
+        networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : status }),
+      )
+      const api = cachedFetch({
+        fetch: net.fetch,
+        ttl: 10,
+        staleWhileRevalidate: 60,
+        now: () => clock.t,
+      })
+      await api(url)
+      const refreshed = nextEvent(api.cacheInstance, 'load-success')
+
+      clock.t = 15_000
+      expect(await (await api(url)).text()).toBe('v1')
+      await refreshed
+
+      expect(api.cacheInstance.size).toBe(0)
+      const next = await api(url)
+      expect([next.status, await next.text()]).toEqual([status, 'v3'])
+      expect(net.calls).toHaveLength(3)
+    },
+  )
+
+  test('a refresh answered with another error status keeps serving the stale entry', async () => {
+    const clock = { t: 0 }
+    const net = fetchDouble((call, n) =>
+      networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : 503 }),
+    )
+    const api = cachedFetch({
+      fetch: net.fetch,
+      ttl: 10,
+      staleWhileRevalidate: 60,
+      now: () => clock.t,
+    })
+    await api(url)
+    const refreshed = nextEvent(api.cacheInstance, 'load-success')
+
+    clock.t = 15_000
+    await api(url)
+    await refreshed
+
+    expect(await (await api(url)).text()).toBe('v1')
+    expect(api.cacheInstance.size).toBe(1)
+  })
+
+  test("a 'reload' answered 410 drops the entry, and reaches its caller", async () => {
+    const net = fetchDouble((call, n) =>
+      networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : 410 }),
+    )
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    const gone = await api(url, { cache: 'reload' })
+
+    expect([gone.status, await gone.text()]).toEqual([410, 'v2'])
+    expect(api.cacheInstance.size).toBe(0)
+  })
+
   test('a refresh answered with max-age gets that TTL too', async () => {
     const clock = { t: 0 }
     const net = fetchDouble((_call, n) =>
