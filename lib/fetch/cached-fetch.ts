@@ -2,6 +2,7 @@ import type { AsyncCache, LoadContext, Loader } from '../cache.js'
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
+import { cacheModeOf } from './request-mode.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
 import { decideStore } from './store-decision.js'
 
@@ -37,16 +38,19 @@ const GONE_STATUSES = new Set([404, 410])
  *   once however many callers ask at once (single-flight); each caller gets its own Response,
  *   replayed from a stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
- *   opaque, not varying on a request header the key does not hold; `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every
- *   caller waiting on their load all the same, each as a clone of the response, its body not
- *   buffered (a stream, such as `text/event-stream`, flows as it arrives), and the load
- *   ends with `load-success` and no `set`; the next call fetches again.
+ *   opaque, not an event stream, not varying on a request header the key does not hold;
+ *   `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every caller
+ *   waiting on their load all the same, each as a clone of the response, its body not
+ *   buffered (a stream, such as `text/event-stream`, flows as it arrives), and the load ends
+ *   with `load-success` and no `set`; the next call fetches again.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
  *   HEAD entries (RFC 9111 section 4.4).
- * - A request's `cache: 'no-store'` bypasses the cache; `'reload'` and `'no-cache'` skip the
- *   lookup (a miss) and load, or join the load in flight, then store the response if it may be
- *   stored (a failure keeps the old entry); an invalidation meanwhile wins, as for any load.
+ * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
+ *   no-store` header) bypasses the cache. `'reload'` and `'no-cache'` (or a `Cache-Control:
+ *   no-cache` or `Pragma: no-cache` header) skip the lookup (a miss) and load, or join the
+ *   load in flight, then store the response if it may be stored (a failure keeps the old
+ *   entry); an invalidation meanwhile wins, as for any load.
  * - The cache's `staleWhileRevalidate` serves an expired entry at once and refreshes it once
  *   in the background; a failed refresh keeps the entry and emits `load-error`. A load (such as
  *   a refresh, or a reload) answered 404 or 410, and not stored, deletes the entry; any other
@@ -139,10 +143,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   function api(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
       const request = requestOf(input, init)
-      const { method, url, mode } = request
+      const { method, url } = request
       if (method !== 'GET' && method !== 'HEAD') return passThrough(method, url, input, init)
+      const headers = request.headers()
+      const mode = cacheModeOf(request.mode, headers)
       if (mode === 'no-store') return send(input, init)
-      const key = requestKey(method, url, vary.length > 0 ? request.headers() : undefined, vary)
+      const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)
       const signal = request.signal
       // 'reload' and 'no-cache' load even over a fresh entry, and replace it unless a set, delete or clear wins.
       const refresh = mode === 'reload' || mode === 'no-cache'

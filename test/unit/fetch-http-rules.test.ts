@@ -442,6 +442,50 @@ describe('the request cache mode', () => {
     expect(await (await api(url)).text()).toBe('new')
   })
 
+  test.each([
+    ['Cache-Control: no-store', { 'cache-control': 'no-store' }],
+    ['Cache-Control: max-age=60, No-Store', { 'Cache-Control': 'max-age=60, No-Store' }],
+  ])('a request header %s bypasses the cache as cache: no-store does', async (_name, headers) => {
+    const net = fetchDouble(numbered())
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    const bypass = await api(url, { headers })
+    const asRequest = await api(new Request(url, { headers }))
+
+    expect(await bypass.json()).toEqual({ n: 2 })
+    expect(await asRequest.json()).toEqual({ n: 3 })
+    expect(net.calls[1]?.init?.headers).toEqual(headers)
+    expect(await (await api(url)).json()).toEqual({ n: 1 })
+    expect(api.cacheInstance.getStats()).toMatchObject({ hits: 1, misses: 1 })
+  })
+
+  test.each([
+    ['Cache-Control: no-cache', { 'cache-control': 'no-cache' }],
+    ['Cache-Control: private, NO-CACHE', { 'cache-control': 'private, NO-CACHE' }],
+    ['Pragma: no-cache', { pragma: 'no-cache' }],
+  ])('a request header %s reloads as cache: no-cache does', async (_name, headers) => {
+    const net = fetchDouble(numbered())
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    expect(await (await api(url, { headers })).json()).toEqual({ n: 2 })
+    expect(await (await api(new Request(url, { headers }))).json()).toEqual({ n: 3 })
+    expect(await (await api(url)).json()).toEqual({ n: 3 })
+    expect(net.calls).toHaveLength(3)
+  })
+
+  test('an explicit cache mode wins over the request headers', async () => {
+    const net = fetchDouble(numbered())
+    const api = cachedFetch({ fetch: net.fetch })
+    await api(url)
+
+    const cached = await api(url, { cache: 'force-cache', headers: { pragma: 'no-cache' } })
+
+    expect(await cached.json()).toEqual({ n: 1 })
+    expect(net.calls).toHaveLength(1)
+  })
+
   test("a failed 'reload' keeps the entry it meant to refresh", async () => {
     const net = fetchDouble((call, n) => {
       if (n === 1) return networkResponse(call.url, 'old')

@@ -1,0 +1,21 @@
+import { parseCacheControl } from './cache-control.js'
+
+/**
+ * The cache mode a request asks for: its `cache` option or, left at `'default'`, what its own
+ * headers ask of a cache (RFC 9111 sections 5.2.1 and 5.4): `Cache-Control: no-store` is
+ * `'no-store'`, and `Cache-Control: no-cache` or `Pragma: no-cache` is `'no-cache'`. A mode
+ * set explicitly wins, as it states the caller's intent for this very call.
+ */
+export function cacheModeOf(
+  mode: RequestCache | undefined,
+  headers: Headers | undefined,
+): RequestCache | undefined {
+  if ((mode !== undefined && mode !== 'default') || headers === undefined) return mode
+  const directives = parseCacheControl(headers.get('cache-control'))
+  if (directives.has('no-store')) return 'no-store'
+  // Pragma's directives share Cache-Control's syntax.
+  if (directives.has('no-cache') || parseCacheControl(headers.get('pragma')).has('no-cache')) {
+    return 'no-cache'
+  }
+  return mode
+}
