@@ -6,6 +6,7 @@ import {
   release,
   requestCount,
   resetTestApi,
+  streamUrl,
   type TestApiBody,
 } from '../support/test-api-client.js'
 
@@ -108,6 +109,36 @@ describe('cachedFetch over real HTTP in Chromium', () => {
       `load-success ${key}`,
     ])
     expect(api.cacheInstance.size).toBe(0)
+  })
+
+  test('a response with Vary: Authorization is stored only when vary holds authorization', async () => {
+    const url = dataUrl('vary', { headers: { vary: 'Authorization' } })
+    const alice = { headers: { authorization: 'Bearer alice' } }
+    const bob = { headers: { authorization: 'Bearer bob' } }
+    const unkeyed = cachedFetch({ maxsize: 10 })
+    const keyed = cachedFetch({ maxsize: 10, vary: ['Authorization'] })
+
+    expect(await unkeyed.json(url, alice)).toMatchObject({ count: 1 })
+    expect(await unkeyed.json(url, bob)).toMatchObject({ count: 2 })
+    expect(unkeyed.cacheInstance.size).toBe(0)
+    expect(await keyed.json(url, alice)).toMatchObject({ count: 3 })
+    expect(await keyed.json(url, bob)).toMatchObject({ count: 4 })
+    expect(await keyed.json(url, alice)).toMatchObject({ count: 3 })
+    expect(await requestCount('vary')).toBe(4)
+  })
+
+  test('an event stream that stays open reaches every caller at once, live, and is not stored', async () => {
+    const api = cachedFetch({ maxsize: 10, cacheable: () => true })
+
+    const responses = await Promise.all([api(streamUrl('sse')), api(streamUrl('sse'))])
+
+    expect(await requestCount('sse')).toBe(1)
+    for (const response of responses) {
+      const { value } = await (response.body as ReadableStream<Uint8Array>).getReader().read()
+      expect(new TextDecoder().decode(value)).toBe('data: 1\n\n')
+    }
+    expect(api.cacheInstance.size).toBe(0)
+    await release('sse')
   })
 
   test('a successful POST invalidates the cached GET of its URL', async () => {

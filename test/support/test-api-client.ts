@@ -37,7 +37,16 @@ export function dataUrl(name: string, options: DataOptions = {}): string {
   return `${TEST_API}/data/${encodeURIComponent(name)}${search}`
 }
 
-/** How many requests, of any method, the server has received for the data endpoint `name`. */
+/**
+ * The URL of an event stream named `name` (counted with the data endpoint of the same name):
+ * its first event, `data: <count>`, comes at once, and the stream stays open until
+ * {@link release} is called with `hold` (default: `name`) or the API is reset.
+ */
+export function streamUrl(name: string, hold = name): string {
+  return `${TEST_API}/stream/${encodeURIComponent(name)}?hold=${encodeURIComponent(hold)}`
+}
+
+/** How many requests, of any method, the server has received for the endpoints named `name`. */
 export async function requestCount(name: string): Promise<number> {
   const response = await control(`count?name=${encodeURIComponent(name)}`)
   return ((await response.json()) as { count: number }).count

@@ -16,7 +16,10 @@ interface Hold {
  *   JSON `{ path, method, count }` with that status and those headers, once the hold (if any)
  *   is released. It sends no caching headers unless asked, so Chromium's HTTP cache never
  *   serves it (without validators or a lifetime there is nothing to reuse).
- * - `/__test_api__/count?name=` answers `{ count }`: requests `data/<name>` has received.
+ * - `GET /__test_api__/stream/<name>?hold=` answers a `text/event-stream` whose first event,
+ *   `data: <count>`, is sent at once; the stream then stays open until the hold is released.
+ * - `/__test_api__/count?name=` answers `{ count }`: requests `data/<name>` and
+ *   `stream/<name>` have received.
  * - `/__test_api__/release?hold=` releases a hold, before or after requests wait on it.
  * - `/__test_api__/reset` zeroes the counters and releases every hold.
  */
@@ -41,10 +44,17 @@ export function testApi(): Plugin {
     const url = new URL(request.url ?? '/', 'http://test-api')
     const query = url.searchParams
     const [, route, ...rest] = url.pathname.split('/')
-    if (route === 'data' && rest.length > 0) {
+    if ((route === 'data' || route === 'stream') && rest.length > 0) {
       const name = decodeURIComponent(rest.join('/'))
       const count = (counts.get(name) ?? 0) + 1
       counts.set(name, count)
+      if (route === 'stream') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' })
+        response.write(`data: ${count}\n\n`)
+        await hold(query.get('hold') ?? name).released
+        response.end()
+        return
+      }
       const held = query.get('hold')
       if (held !== null) await hold(held).released
       const body: TestApiBody = { path: url.pathname, method: request.method ?? 'GET', count }
