@@ -8,7 +8,17 @@ import {
   type ValueRecord,
   type Version,
   valueKey,
+  writtenBy,
 } from './record.js'
+
+/**
+ * A row to delete, unless another tab rewrote it since it was read: it is deleted only while it
+ * still carries `written`, the write transaction that stored it when read (or stays unreadable).
+ */
+export interface Discard {
+  row: IDBValidKey
+  written: number | undefined
+}
 
 /** What hydration needs to know about the cache and the options. */
 export interface HydrationContext {
@@ -33,7 +43,11 @@ export interface HydrationPlan {
   /** Keys whose records stay on disk (restored, or superseded by memory and rewritten soon). */
   kept: DiskableKey[]
   /** Rows to delete: expired, outdated, malformed, orphaned, filtered out, or beyond `room`. */
-  discard: IDBValidKey[]
+  discard: Discard[]
+  /** For each restored entry, the write transaction that stored it. */
+  written: Map<DiskableKey, number>
+  /** The count of write transactions when the store was read. */
+  writes: number
   /** How many rows were not ours or damaged. */
   malformed: number
   /** The highest recency stamp found, so new stamps continue from it. */
@@ -53,15 +67,20 @@ export function planHydration(
 ): HydrationPlan {
   const values = new Map<DiskableKey, ValueRecord>()
   const metas = new Map<DiskableKey, MetaRecord>()
-  const discard: IDBValidKey[] = []
+  const discard: Discard[] = []
+  const seen = new Map<IDBValidKey, number | undefined>()
+  const drop = (row: IDBValidKey) => discard.push({ row, written: seen.get(row) })
   let malformed = 0
+  let writes = 0
   for (const [diskKey, stored] of rows) {
     const row = readRow(diskKey, stored, context.version)
+    seen.set(diskKey, writtenBy(stored))
     if (row.kind === 'value') values.set(row.record.key, row.record)
     else if (row.kind === 'meta') metas.set(row.record.key, row.record)
+    else if (row.kind === 'writes') writes = row.writes
     else {
       if (row.kind === 'malformed') malformed++
-      discard.push(diskKey)
+      drop(diskKey)
     }
   }
 
@@ -72,7 +91,7 @@ export function planHydration(
     lastSeq = Math.max(lastSeq, meta.seq)
     const record = values.get(key)
     // Orphaned, or older than the value written since: either way it no longer says anything.
-    if (record === undefined || record.seq >= meta.seq) discard.push(metaKey(key))
+    if (record === undefined || record.seq >= meta.seq) drop(metaKey(key))
   }
   for (const [key, record] of values) {
     lastSeq = Math.max(lastSeq, record.seq)
@@ -80,7 +99,8 @@ export function planHydration(
     const state = meta !== undefined && meta.seq > record.seq ? meta : record
     const expired = record.expiresAt !== null && context.now >= record.expiresAt + context.staleMs
     if (expired || !context.keep(key, record.value)) {
-      discard.push(valueKey(key), metaKey(key))
+      drop(valueKey(key))
+      if (meta !== undefined) drop(metaKey(key))
     } else if (context.superseded(key)) {
       kept.push(key)
     } else {
@@ -92,12 +112,15 @@ export function planHydration(
   candidates.sort((a, b) => (lfu && a.freq !== b.freq ? a.freq - b.freq : a.seq - b.seq))
   const cut = Math.max(0, candidates.length - context.room)
   const records: EntryRecord<DiskableKey, unknown>[] = []
+  const written = new Map<DiskableKey, number>()
   candidates.forEach(({ record, freq }, i) => {
     if (i < cut) {
-      discard.push(valueKey(record.key), metaKey(record.key))
+      drop(valueKey(record.key))
+      if (metas.has(record.key)) drop(metaKey(record.key))
       return
     }
     kept.push(record.key)
+    written.set(record.key, record.w ?? 0)
     records.push({
       key: record.key,
       value: record.value,
@@ -105,5 +128,5 @@ export function planHydration(
       frequency: freq,
     })
   })
-  return { records, kept, discard, malformed, lastSeq }
+  return { records, kept, discard, written, writes, malformed, lastSeq }
 }

@@ -2,11 +2,11 @@ import { createStore, entries, type UseStore } from 'idb-keyval'
 import type { AsyncCache } from '../cache.js'
 import type { CacheEvent } from '../events.js'
 import { describeError, reportError, StorageUnavailableError } from './faults.js'
-import { planHydration } from './hydrate.js'
+import { type Discard, planHydration } from './hydrate.js'
 import { type PersistOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { onPageHidden } from './page.js'
 import { type DiskableKey, isDiskable } from './record.js'
-import { closeStore, reopening } from './store.js'
+import { closeStore, readEach, reopening } from './store.js'
 import { joinTabs, type Tabs } from './tabs.js'
 import { type Change, WriteBehind } from './write-behind.js'
 
@@ -94,6 +94,8 @@ class Persistence<K, V> implements PersistHandle {
   #goneAll = false
   /** Set while applying another tab's change: that tab writes it. */
   #applying = false
+  /** Set once the handle follows neither the cache nor other tabs (stopped, or storage failed). */
+  #detached = false
   /** Set by the first `stop()`, which every later call shares. */
   #stopped: Promise<void> | undefined
 
@@ -143,12 +145,20 @@ class Persistence<K, V> implements PersistHandle {
   }
 
   flush(): Promise<void> {
-    return this.#writes.flush()
+    // Stopped: nothing follows the cache any more, and a call must not reopen the database.
+    return this.#stopped ?? this.#writes.flush()
   }
 
-  clear(): Promise<void> {
+  async clear(): Promise<void> {
     this.#cache.clear()
-    return this.flush()
+    await this.ready
+    // Following the cache: its clear event queued the disk's.
+    if (this.#status === 'ready' && this.#stopped === undefined) return this.flush()
+    await this.#stopped
+    if (this.#status === 'unavailable') return
+    // Failed or stopped: the disk is cleared directly, so a reload cannot bring the data back.
+    await this.#writes.wipe()
+    await this.#close()
   }
 
   stop(): Promise<void> {
@@ -161,17 +171,38 @@ class Persistence<K, V> implements PersistHandle {
     this.#detach()
     this.#uninspect()
     await this.#writes.flush()
-    if (this.#status === 'ready') {
-      await closeStore(this.#store).catch((error: unknown) =>
-        this.#report(`the database did not close (${describeError(error)})`),
+    if (this.#status === 'ready') await this.#close()
+  }
+
+  #close(): Promise<void> {
+    return closeStore(this.#store).catch((error: unknown) =>
+      this.#report(`the database did not close (${describeError(error)})`),
+    )
+  }
+
+  /**
+   * Every row of the store. When the store cannot be read whole (one row that no longer
+   * deserializes fails every read of all rows), it is read row by row and the unreadable rows
+   * are discarded, rather than losing every visit's hydration to them.
+   */
+  async #read(): Promise<{ rows: [IDBValidKey, unknown][]; unreadable: Discard[] }> {
+    try {
+      return { rows: await entries(this.#store), unreadable: [] }
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) throw error
+      const { rows, unreadable } = await readEach(this.#store)
+      this.#report(
+        `${describeError(error)}; read the store row by row and removed ${unreadable.length} unreadable rows`,
       )
+      return { rows, unreadable: unreadable.map((row) => ({ row, written: undefined })) }
     }
   }
 
   async #hydrate(): Promise<void> {
     let rows: [IDBValidKey, unknown][]
+    let unreadable: Discard[]
     try {
-      rows = await entries(this.#store)
+      ;({ rows, unreadable } = await this.#read())
     } catch (error) {
       return this.#fail(error instanceof StorageUnavailableError ? 'unavailable' : 'failed', error)
     }
@@ -188,9 +219,9 @@ class Persistence<K, V> implements PersistHandle {
       superseded: (key) => goneAll || gone.has(key) || cache.has(key),
       keep: (key, value) => this.#keeps(key, value),
     })
-    this.#writes.continueAfter(plan.lastSeq)
+    this.#writes.hydrated(plan.lastSeq, plan.writes, plan.written)
     for (const key of plan.kept) this.#writes.onDisk.add(key)
-    this.#writes.discard(plan.discard)
+    this.#writes.discard([...plan.discard, ...unreadable])
     const count = cache.load(plan.records)
     if (plan.malformed > 0) {
       this.#report(
@@ -202,6 +233,11 @@ class Persistence<K, V> implements PersistHandle {
   }
 
   #observe(event: CacheEvent<DiskableKey, unknown>): void {
+    // Evictions are this tab's own, even when another tab's change made room for itself.
+    if (event.type === 'evict') {
+      if (isDiskable(event.key)) this.#writes.evict(event.key)
+      return
+    }
     if (this.#applying) return
     switch (event.type) {
       case 'set':
@@ -211,12 +247,11 @@ class Persistence<K, V> implements PersistHandle {
         if (isDiskable(event.key)) this.#writes.touch(event.key)
         return
       case 'delete':
-      case 'evict':
         if (!isDiskable(event.key)) return
         // Even a delete that found nothing in memory (`existed: false`): the disk, or hydration
         // still reading it, may hold the key, and its old value must not come back.
         this.#gone?.add(event.key)
-        this.#writes.remove(event.key, event.type === 'delete')
+        this.#writes.delete(event.key)
         return
       case 'clear':
         if (this.#gone !== null) this.#goneAll = true
@@ -225,33 +260,54 @@ class Persistence<K, V> implements PersistHandle {
     }
   }
 
-  /** Applies a change another tab committed, without writing it again. */
+  /**
+   * Applies a change another tab committed, without writing it again: for each key, only if it
+   * is newer than what this tab holds (see {@link WriteBehind.admit}); keys this tab is writing
+   * are decided once that write is done.
+   */
   #apply(change: Change): void {
+    if (this.#detached) return
     const cache = this.#cache
-    const { onDisk } = this.#writes
+    const writes = this.#writes
+    const { at } = change
+    const deferred: Change = { at, cleared: false, deleted: [], stored: [] }
     this.#applying = true
     try {
       if (change.cleared) {
         cache.clear()
-        onDisk.clear()
+        writes.sawClear(at)
         if (this.#gone !== null) this.#goneAll = true
       }
       for (const key of change.deleted) {
         if (!isDiskable(key)) continue
+        const verdict = writes.admit(key, at)
+        if (verdict === 'defer') deferred.deleted.push(key)
+        if (verdict !== 'apply') continue
         cache.delete(key)
-        onDisk.delete(key)
+        writes.saw(key, at, false)
         this.#gone?.add(key)
       }
       const now = cache.now()
-      for (const { key, value, expiresAt } of change.stored) {
+      for (const entry of change.stored) {
+        const { key, value, expiresAt } = entry
         if (!isDiskable(key)) continue
-        if (expiresAt === null) cache.set(key, value, { ttl: null })
-        else if (expiresAt > now) cache.set(key, value, { ttl: (expiresAt - now) / 1000 })
-        else continue
-        onDisk.add(key)
+        const verdict = writes.admit(key, at)
+        if (verdict === 'defer') deferred.stored.push(entry)
+        if (verdict !== 'apply') continue
+        if (expiresAt !== null && expiresAt <= now) {
+          // Expired on arrival: what this tab holds under the key is older still.
+          cache.delete(key)
+          writes.saw(key, at, false)
+          continue
+        }
+        cache.set(key, value, { ttl: expiresAt === null ? null : (expiresAt - now) / 1000 })
+        writes.saw(key, at, true)
       }
     } finally {
       this.#applying = false
+    }
+    if (deferred.deleted.length + deferred.stored.length > 0) {
+      void writes.settled().then(() => this.#apply(deferred))
     }
   }
 
@@ -276,6 +332,7 @@ class Persistence<K, V> implements PersistHandle {
 
   /** Stops following the cache, the page and other tabs. */
   #detach(): void {
+    this.#detached = true
     this.#unsubscribe()
     this.#unlistenPage()
     this.#tabs?.close()

@@ -9,6 +9,11 @@
  *
  * `<key>` is the cache key encoded by type, so `1`, `'1'` and `1n` stay apart. Every record
  * carries the format and the user's `version`; anything else found in the store is foreign.
+ *
+ * One more row, {@link WRITES_KEY}, counts the store's write transactions. Each transaction reads
+ * and bumps it, and stamps the records it writes with the new count (`w`): IndexedDB runs
+ * transactions on one store one at a time, so the count orders commits across every tab, which
+ * clocks cannot.
  */
 
 import { hasIdentity } from '../keys.js'
@@ -22,13 +27,17 @@ export type Version = number | string
 /** A cache key that survives a reload: a primitive whose meaning is its content. */
 export type DiskableKey = string | number | bigint | boolean | null | undefined
 
-/** An entry's policy state: `seq` orders recency (higher is more recent), `freq` is its LFU count. */
+/**
+ * An entry's policy state: `seq` orders recency (higher is more recent), `freq` is its LFU count;
+ * `w` is the write transaction that stored the record (absent in records of older releases).
+ */
 export interface MetaRecord {
   f: typeof FORMAT
   v: Version
   key: DiskableKey
   seq: number
   freq: number
+  w?: number
 }
 
 /** An entry's value, its expiry (on the cache's clock, ms; `null` for never) and its policy state when set. */
@@ -84,7 +93,27 @@ export function metaKey(key: DiskableKey): string {
   return `m${encode(key)}`
 }
 
-/** Builds the value record of one entry. */
+/** The IndexedDB key of the row counting write transactions (no entry key encodes to it). */
+export const WRITES_KEY = 'w'
+
+/** The count stored at {@link WRITES_KEY}: 0 when there is none yet, or it is damaged. */
+export function readWrites(stored: unknown): number {
+  const writes = isRecord(stored) ? stored.writes : undefined
+  return Number.isSafeInteger(writes) && (writes as number) > 0 ? (writes as number) : 0
+}
+
+/** The row to store at {@link WRITES_KEY}. */
+export function writesRecord(writes: number): { f: typeof FORMAT; writes: number } {
+  return { f: FORMAT, writes }
+}
+
+/** The write transaction that stored a row, if it says (records of older releases do not). */
+export function writtenBy(stored: unknown): number | undefined {
+  const w = isRecord(stored) ? stored.w : undefined
+  return typeof w === 'number' ? w : undefined
+}
+
+/** Builds the value record of one entry, stored by write transaction `w`. */
 export function valueRecord(
   version: Version,
   key: DiskableKey,
@@ -92,18 +121,20 @@ export function valueRecord(
   expiresAt: number | null,
   seq: number,
   freq: number,
+  w: number,
 ): ValueRecord {
-  return { f: FORMAT, v: version, key, value, expiresAt, seq, freq }
+  return { f: FORMAT, v: version, key, value, expiresAt, seq, freq, w }
 }
 
-/** Builds the metadata record of one entry. */
+/** Builds the metadata record of one entry, stored by write transaction `w`. */
 export function metaRecord(
   version: Version,
   key: DiskableKey,
   seq: number,
   freq: number,
+  w: number,
 ): MetaRecord {
-  return { f: FORMAT, v: version, key, seq, freq }
+  return { f: FORMAT, v: version, key, seq, freq, w }
 }
 
 /** What one stored row turned out to be. */
@@ -112,6 +143,8 @@ export type Row =
   | { kind: 'meta'; record: MetaRecord }
   /** Well formed, but written under another format or `version`. */
   | { kind: 'outdated' }
+  /** The count of write transactions. */
+  | { kind: 'writes'; writes: number }
   /** Not ours, or damaged. */
   | { kind: 'malformed' }
 
@@ -121,6 +154,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Reads one stored row, checking its shape, its key against where it is stored, and its version. */
 export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version): Row {
+  if (diskKey === WRITES_KEY) return { kind: 'writes', writes: readWrites(stored) }
   if (typeof diskKey !== 'string' || !isRecord(stored) || !isDiskable(stored.key)) {
     return { kind: 'malformed' }
   }

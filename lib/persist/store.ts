@@ -1,4 +1,4 @@
-import type { UseStore } from 'idb-keyval'
+import { keys, promisifyRequest, type UseStore } from 'idb-keyval'
 import { isClosingError, StorageUnavailableError } from './faults.js'
 
 /** Builds the idb-keyval store of one database and object store, as idb-keyval's `createStore` does. */
@@ -52,4 +52,34 @@ export function reopening(open: () => UseStore): UseStore {
  */
 export function closeStore(store: UseStore): Promise<void> {
   return store('readonly', (objectStore) => objectStore.transaction.db.close())
+}
+
+/**
+ * Reads the store one row at a time, for when reading it whole fails: the rows that can be read,
+ * and the keys of those that cannot (a value that no longer deserializes).
+ */
+export async function readEach(
+  store: UseStore,
+): Promise<{ rows: [IDBValidKey, unknown][]; unreadable: IDBValidKey[] }> {
+  const all = await keys(store)
+  return store('readonly', (objectStore) => {
+    const rows: [IDBValidKey, unknown][] = []
+    const unreadable: IDBValidKey[] = []
+    for (const key of all) {
+      let request: IDBRequest
+      try {
+        request = objectStore.get(key)
+      } catch {
+        unreadable.push(key)
+        continue
+      }
+      request.onsuccess = () => rows.push([key, request.result])
+      request.onerror = (event) => {
+        // Claimed, so that one bad row does not abort the reads of the others.
+        event.preventDefault()
+        unreadable.push(key)
+      }
+    }
+    return promisifyRequest(objectStore.transaction).then(() => ({ rows, unreadable }))
+  })
 }

@@ -16,8 +16,13 @@ interface Message {
 
 function isChange(value: unknown): value is Change {
   if (typeof value !== 'object' || value === null) return false
-  const { cleared, deleted, stored } = value as Partial<Change>
-  return typeof cleared === 'boolean' && Array.isArray(deleted) && Array.isArray(stored)
+  const { at, cleared, deleted, stored } = value as Partial<Change>
+  return (
+    Number.isSafeInteger(at) &&
+    typeof cleared === 'boolean' &&
+    Array.isArray(deleted) &&
+    Array.isArray(stored)
+  )
 }
 
 /**
@@ -36,8 +41,11 @@ export function joinTabs(
     const message = event.data as Partial<Message> | null
     if (message?.v === version && isChange(message.change)) receive(message.change)
   }
+  let open = true
   return {
     tell(change) {
+      // Closed: a handle that stopped may still clear the disk, with no one left to tell.
+      if (!open) return
       if (!change.cleared && change.deleted.length === 0 && change.stored.length === 0) return
       try {
         channel.postMessage({ v: version, change } satisfies Message)
@@ -46,6 +54,7 @@ export function joinTabs(
       }
     },
     close() {
+      open = false
       channel.close()
     },
   }

@@ -1,13 +1,18 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval'
 import type { AsyncCache } from '../cache.js'
 import { describeError, isCloneError, isQuotaError, reportError } from './faults.js'
+import type { Discard } from './hydrate.js'
 import {
   type DiskableKey,
   metaKey,
   metaRecord,
+  readWrites,
   type Version,
   valueKey,
   valueRecord,
+  WRITES_KEY,
+  writesRecord,
+  writtenBy,
 } from './record.js'
 import type { Schedule } from './schedule.js'
 
@@ -16,7 +21,10 @@ const PUT = 0
 const TOUCH = 1
 /** Removed by `delete`: other tabs follow. */
 const DELETE = 2
-/** Evicted (capacity or expiry): a local decision, so other tabs are not told. */
+/**
+ * Evicted before its new value was written: the older copy on disk is this tab's to remove, and
+ * a local decision, so other tabs are not told.
+ */
 const DROP = 3
 type Op = typeof PUT | typeof TOUCH | typeof DELETE | typeof DROP
 
@@ -29,6 +37,8 @@ export interface StoredEntry {
 
 /** What one committed batch changed, for the tabs sharing the database. */
 export interface Change {
+  /** The write transaction that committed it: a higher one committed later. */
+  at: number
   cleared: boolean
   deleted: DiskableKey[]
   stored: StoredEntry[]
@@ -62,8 +72,8 @@ interface Meta {
 /** One flush window's worth of changes, each key once. */
 interface Batch {
   clear: boolean
-  /** Raw rows to delete (from hydration's clean-up). */
-  rows: IDBValidKey[]
+  /** Raw rows to delete (from hydration's clean-up), if no tab rewrote them meanwhile. */
+  rows: Discard[]
   deletes: DiskableKey[]
   /** The deletes other tabs should follow. */
   announced: DiskableKey[]
@@ -75,6 +85,15 @@ interface CloneFailure {
   key: DiskableKey
   error: unknown
 }
+
+/** What a transaction did: which write it was, and the entries that could not be cloned. */
+interface Commit {
+  at: number
+  failures: CloneFailure[]
+}
+
+/** What to do with another tab's change of a key. */
+export type Verdict = 'apply' | 'ignore' | 'defer'
 
 /** The share of the persisted entries given up, at least, when the quota is exceeded. */
 const QUOTA_SHARE = 0.25
@@ -90,28 +109,64 @@ function isEmpty(batch: Batch): boolean {
 }
 
 /**
+ * Calls `read` as each request settles (`ok` false for one that failed, which then aborts
+ * nothing), then `done` once all have.
+ */
+function afterAll(
+  requests: IDBRequest[],
+  read: (request: IDBRequest, ok: boolean) => void,
+  done: () => void,
+): void {
+  let left = requests.length
+  const settle = (request: IDBRequest, ok: boolean) => {
+    read(request, ok)
+    if (--left === 0) done()
+  }
+  for (const request of requests) {
+    request.onsuccess = () => settle(request, true)
+    request.onerror = (event) => {
+      // An unreadable row is the one thing a read may fail for: it is to be deleted anyway.
+      event.preventDefault()
+      settle(request, false)
+    }
+  }
+}
+
+/**
  * Mirrors cache changes to IndexedDB in batches: every change within a flush window goes into
  * one transaction, each key written once with its latest state. Each entry is written through
  * its own `put`, so a value that cannot be cloned stays in memory while the rest of the batch is
  * written (idb-keyval's `setMany` would stop at it).
+ *
+ * Every transaction bumps the store's count of writes (see `WRITES_KEY`), and this tab remembers,
+ * per key, the write that gave it what it holds: so a change another tab announces is applied
+ * only when it committed after that, and never over a change of this tab still to be written.
+ *
+ * Evictions (capacity or expiry) leave the disk alone: another tab, or a larger cache on the
+ * next visit, may still hold the entry. Hydration cuts the store to the cache's `maxsize` and
+ * drops expired rows, so the store stays bounded across visits.
  *
  * Batches run one after another, after `start`, so `flush()` resolving means every change made
  * before it was committed or reported. Nothing here ever rejects: failures become
  * `persist-error` events.
  */
 export class WriteBehind {
-  /** Keys this tab knows to be on disk: only they get metadata-only writes. */
+  /** Keys held in memory whose value this tab knows to be on disk: only they get metadata-only writes. */
   readonly onDisk = new Set<DiskableKey>()
   readonly #context: WriteBehindContext
   #pending = new Map<DiskableKey, Op>()
   /** Keys whose value the batch being written stores or removes (batches run one at a time). */
   #writing = new Set<DiskableKey>()
   #clear = false
-  #rows: IDBValidKey[] = []
+  #rows: Discard[] = []
   #cancelTimer: (() => void) | null = null
   #chain: Promise<void>
   /** The last recency stamp handed out. */
   #seq = 0
+  /** Per key, the write transaction that stored (or deleted) the state this tab holds. */
+  #versions = new Map<DiskableKey, number>()
+  /** Keys not in {@link #versions} were last written by this transaction or an earlier one. */
+  #floor = 0
 
   constructor(context: WriteBehindContext, start: Promise<unknown>) {
     this.#context = context
@@ -136,10 +191,21 @@ export class WriteBehind {
     this.#queue(key, op ?? TOUCH)
   }
 
-  /** The key left the cache; `announce` when other tabs should follow (an explicit delete). */
-  remove(key: DiskableKey, announce: boolean): void {
+  /** The key was deleted: its rows go, and other tabs follow. */
+  delete(key: DiskableKey): void {
     this.#pending.delete(key)
-    this.#queue(key, announce ? DELETE : DROP)
+    this.#queue(key, DELETE)
+  }
+
+  /**
+   * The key was evicted. Its row stays (another tab may hold it); only a value of this tab not
+   * written yet makes the older row on disk go, since memory had moved past it.
+   */
+  evict(key: DiskableKey): void {
+    this.onDisk.delete(key)
+    const op = this.#pending.get(key)
+    if (op === TOUCH) this.#pending.delete(key)
+    else if (op === PUT) this.#queue(key, DROP)
   }
 
   /** The cache was cleared: earlier changes no longer matter. */
@@ -150,8 +216,8 @@ export class WriteBehind {
     this.#arm()
   }
 
-  /** Deletes raw rows with the next batch. */
-  discard(rows: IDBValidKey[]): void {
+  /** Deletes raw rows with the next batch, unless they were rewritten meanwhile. */
+  discard(rows: Discard[]): void {
     if (rows.length === 0) return
     this.#rows.push(...rows)
     this.#arm()
@@ -166,9 +232,53 @@ export class WriteBehind {
     return this.onDisk.has(key) && this.#pending.get(key) !== PUT && !this.#writing.has(key)
   }
 
-  /** Continues recency stamps after `seq`, the highest found on disk. */
-  continueAfter(seq: number): void {
+  /**
+   * What hydration found: recency stamps continue after `seq`, the store had seen `writes`
+   * write transactions, and each restored key was stored by the write `written` gives.
+   */
+  hydrated(seq: number, writes: number, written: ReadonlyMap<DiskableKey, number>): void {
     this.#seq = Math.max(this.#seq, seq)
+    this.#floor = Math.max(this.#floor, writes)
+    for (const [key, at] of written) {
+      this.onDisk.add(key)
+      if (!this.#versions.has(key)) this.#versions.set(key, at)
+    }
+  }
+
+  /**
+   * Whether another tab's change of `key`, committed by write `at`, is to be applied: not over a
+   * change of this tab still to be written (it commits later, so it wins), not over a state this
+   * tab got from a later write; deferred while this tab's own write of the key is in flight, as
+   * which of the two committed last is known only once it has.
+   */
+  admit(key: DiskableKey, at: number): Verdict {
+    const op = this.#pending.get(key)
+    if (op === PUT || op === DELETE) return 'ignore'
+    if (this.#writing.has(key)) return 'defer'
+    if (!(at > (this.#versions.get(key) ?? this.#floor))) return 'ignore'
+    // The row this tab meant to remove is another tab's newer one now.
+    if (op === DROP) this.#pending.delete(key)
+    return 'apply'
+  }
+
+  /** Another tab's change of `key`, by write `at`, was applied: the key now holds `stored` or nothing. */
+  saw(key: DiskableKey, at: number, stored: boolean): void {
+    this.#versions.set(key, at)
+    if (stored) this.onDisk.add(key)
+    else this.onDisk.delete(key)
+  }
+
+  /** Another tab cleared the store in write `at`, and this tab its memory. */
+  sawClear(at: number): void {
+    this.onDisk.clear()
+    this.#floor = Math.max(this.#floor, at)
+    // Writes committed after the clear still stand.
+    for (const [key, version] of this.#versions) if (version <= at) this.#versions.delete(key)
+  }
+
+  /** Resolves once every batch started so far was committed or reported. */
+  settled(): Promise<void> {
+    return this.#chain
   }
 
   /** Writes what is pending now; resolves once it and every earlier batch were committed or reported. */
@@ -177,6 +287,13 @@ export class WriteBehind {
     this.#cancelTimer = null
     this.#chain = this.#chain.then(() => this.#write())
     return this.#chain
+  }
+
+  /** Empties the store now, whatever is pending: for a handle no longer following the cache. */
+  wipe(): Promise<void> {
+    this.cancel()
+    this.#clear = true
+    return this.flush()
   }
 
   /** Forgets what is pending and stops the timer: storage is gone or the handle stopped. */
@@ -266,14 +383,14 @@ export class WriteBehind {
   /** Writes a batch: retried once past a quota error, abandoned past any other. */
   async #commit(batch: Batch): Promise<void> {
     let victims: DiskableKey[] = []
-    let failures: CloneFailure[]
+    let commit: Commit
     try {
-      failures = await this.#transact(batch, victims)
+      commit = await this.#transact(batch, victims)
     } catch (error) {
       if (!isQuotaError(error)) return this.#abandon(batch, error)
       victims = this.#coldest(batch)
       try {
-        failures = await this.#transact(batch, victims)
+        commit = await this.#transact(batch, victims)
       } catch (retryError) {
         return this.#abandon(batch, retryError)
       }
@@ -281,38 +398,89 @@ export class WriteBehind {
         `${describeError(error)}; removed the ${victims.length} coldest entries from disk (they stay in memory) and retried`,
       )
     }
-    this.#settle(batch, victims, failures)
+    this.#settle(batch, victims, commit)
   }
 
-  /** One transaction for the whole batch. Re-runnable: a closed connection makes the store retry it. */
-  #transact(batch: Batch, victims: DiskableKey[]): Promise<CloneFailure[]> {
-    const { version } = this.#context
+  /**
+   * One transaction for the whole batch: it reads the count of writes and the rows to discard,
+   * then writes. Re-runnable: a closed connection makes the store retry it.
+   */
+  #transact(batch: Batch, victims: DiskableKey[]): Promise<Commit> {
     return this.#context.store('readwrite', (store) => {
-      const failures: CloneFailure[] = []
-      try {
-        if (batch.clear) store.clear()
-        for (const row of batch.rows) store.delete(row)
-        for (const key of batch.deletes) drop(store, key)
-        for (const key of victims) drop(store, key)
-        for (const { key, value, expiresAt, seq, freq } of batch.puts) {
-          try {
-            store.put(valueRecord(version, key, value, expiresAt, seq, freq), valueKey(key))
-          } catch (error) {
-            if (!isCloneError(error)) throw error
-            failures.push({ key, error })
-            drop(store, key)
-          }
+      let commit: Commit | undefined
+      let thrown: unknown
+      const counter = store.get(WRITES_KEY)
+      const doomed: IDBValidKey[] = []
+      const checks = new Map<IDBRequest, Discard>()
+      for (const discard of batch.rows) {
+        try {
+          checks.set(store.get(discard.row), discard)
+        } catch {
+          doomed.push(discard.row) // unreadable: nothing to keep
         }
-        for (const { key, seq, freq } of batch.metas) {
-          store.put(metaRecord(version, key, seq, freq), metaKey(key))
-        }
-      } catch (error) {
-        // Requests already queued would otherwise commit: a batch is all or nothing.
-        store.transaction.abort()
-        throw error
       }
-      return promisifyRequest(store.transaction).then(() => failures)
+      afterAll(
+        [counter, ...checks.keys()],
+        (request, ok) => {
+          if (request === counter) {
+            if (ok) return
+            thrown = counter.error
+            store.transaction.abort()
+          }
+          const discard = checks.get(request)
+          // Rewritten by another tab since it was read: that tab's entry stays.
+          if (discard !== undefined && (!ok || writtenBy(request.result) === discard.written)) {
+            doomed.push(discard.row)
+          }
+        },
+        () => {
+          if (thrown !== undefined) return
+          try {
+            commit = this.#put(store, batch, victims, doomed, readWrites(counter.result) + 1)
+          } catch (error) {
+            thrown = error
+            // Requests already queued would otherwise commit: a batch is all or nothing.
+            store.transaction.abort()
+          }
+        },
+      )
+      return promisifyRequest(store.transaction).then(
+        () => commit as Commit,
+        (error: unknown) => {
+          throw thrown ?? error
+        },
+      )
     })
+  }
+
+  /** Queues the writes of a batch as write transaction `at`. */
+  #put(
+    store: IDBObjectStore,
+    batch: Batch,
+    victims: DiskableKey[],
+    doomed: IDBValidKey[],
+    at: number,
+  ): Commit {
+    const { version } = this.#context
+    const failures: CloneFailure[] = []
+    if (batch.clear) store.clear()
+    store.put(writesRecord(at), WRITES_KEY)
+    for (const row of doomed) store.delete(row)
+    for (const key of batch.deletes) drop(store, key)
+    for (const key of victims) drop(store, key)
+    for (const { key, value, expiresAt, seq, freq } of batch.puts) {
+      try {
+        store.put(valueRecord(version, key, value, expiresAt, seq, freq, at), valueKey(key))
+      } catch (error) {
+        if (!isCloneError(error)) throw error
+        failures.push({ key, error })
+        drop(store, key)
+      }
+    }
+    for (const { key, seq, freq } of batch.metas) {
+      store.put(metaRecord(version, key, seq, freq, at), metaKey(key))
+    }
+    return { at, failures }
   }
 
   /** The coldest persisted entries outside the batch, to give up when the quota is exceeded. */
@@ -329,7 +497,16 @@ export class WriteBehind {
     return victims
   }
 
-  #settle(batch: Batch, victims: DiskableKey[], failures: CloneFailure[]): void {
+  /** Records what write `at` left on disk for the keys of a batch it committed. */
+  #committed(batch: Batch, at: number, keys: Iterable<DiskableKey>): void {
+    if (batch.clear) {
+      this.#versions.clear()
+      this.#floor = Math.max(this.#floor, at)
+    }
+    for (const key of keys) this.#versions.set(key, at)
+  }
+
+  #settle(batch: Batch, victims: DiskableKey[], { at, failures }: Commit): void {
     const { onDisk } = this
     if (batch.clear) onDisk.clear()
     for (const key of batch.deletes) onDisk.delete(key)
@@ -346,14 +523,16 @@ export class WriteBehind {
       onDisk.add(key)
       stored.push({ key, value, expiresAt })
     }
+    this.#committed(batch, at, [...batch.deletes, ...batch.puts.map(({ key }) => key)])
     const count = batch.deletes.length + batch.puts.length - failures.length + batch.metas.length
     this.#context.cache.publish({ type: 'persist-flushed', count })
-    this.#context.committed({ cleared: batch.clear, deleted: batch.announced, stored })
+    this.#context.committed({ at, cleared: batch.clear, deleted: batch.announced, stored })
   }
 
   /**
    * A batch could not be written: report it, then try to leave no stale copy of its entries
-   * behind (a reload must not bring back a value older than the one in memory).
+   * behind (a reload must not bring back a value older than the one in memory). If even that
+   * fails, its deletes and clear go back into the queue, for the next batch to carry.
    */
   async #abandon(batch: Batch, error: unknown): Promise<void> {
     const count = batch.puts.length + batch.deletes.length + batch.metas.length
@@ -362,13 +541,33 @@ export class WriteBehind {
     // Whether or not the clean-up works, what is on disk for these keys is not what memory holds.
     if (batch.clear) this.onDisk.clear()
     for (const key of deletes) this.onDisk.delete(key)
+    const cleanup: Batch = { ...batch, deletes, puts: [], metas: [] }
+    let at: number
     try {
-      await this.#transact({ ...batch, deletes, puts: [], metas: [] }, [])
+      at = (await this.#transact(cleanup, [])).at
     } catch (cleanupError) {
-      this.#report(`${describeError(cleanupError)}; stale copies may remain on disk`)
+      this.#report(
+        `${describeError(cleanupError)}; stale copies may remain on disk until the next batch removes them`,
+      )
+      this.#requeue(cleanup)
       return
     }
-    this.#context.committed({ cleared: batch.clear, deleted: batch.announced, stored: [] })
+    this.#committed(cleanup, at, deletes)
+    this.#context.committed({ at, cleared: batch.clear, deleted: batch.announced, stored: [] })
+  }
+
+  /**
+   * Puts the removals of a batch that never reached disk back into the queue, behind nothing:
+   * a change made since is newer and stays as it is. No timer is armed, so a dead disk is not
+   * retried in a loop; the next change or flush carries them.
+   */
+  #requeue(batch: Batch): void {
+    if (batch.clear) this.#clear = true
+    this.#rows.unshift(...batch.rows)
+    const announced = new Set(batch.announced)
+    for (const key of batch.deletes) {
+      if (!this.#pending.has(key)) this.#pending.set(key, announced.has(key) ? DELETE : DROP)
+    }
   }
 
   #report(reason: string, ...key: [DiskableKey] | []): void {

@@ -40,12 +40,15 @@ async function open<V = unknown>(
   return { cache, store, errors }
 }
 
-/** The raw rows on disk for `name`, read through a connection closed afterwards. */
+/** The raw entry rows on disk for `name` (not the count of writes, `w`), read through a connection closed afterwards. */
 async function rowKeys(name: string): Promise<string[]> {
   const store = createStore(`asynccache:${name}`, 'entries')
   const rows = await entries(store)
   await store('readonly', (objectStore) => objectStore.transaction.db.close())
-  return rows.map(([key]) => String(key)).sort()
+  return rows
+    .map(([key]) => String(key))
+    .filter((key) => key !== 'w')
+    .sort()
 }
 
 function nextEvent(cache: AsyncCache<unknown, unknown>, type: CacheEvent['type']) {

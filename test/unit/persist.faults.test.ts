@@ -1,6 +1,7 @@
 import { AsyncCache } from 'asynccache'
 import { type PersistOptions, persist } from 'asynccache/persist'
 import { IDBFactory } from 'fake-indexeddb'
+import type { UseStore } from 'idb-keyval'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
   freshIndexedDB,
@@ -207,31 +208,138 @@ describe('IndexedDB missing or refused', () => {
     await expectMemoryOnly('foreign', 'unavailable', /NotFoundError/)
   })
 
-  test('the store opens but cannot be read: failed', async () => {
-    const { createStore } = instrumented(
-      (use) => (mode, callback) =>
-        use(mode, (store) =>
-          callback(
-            new Proxy(store, {
-              get(target, property) {
-                if (property === 'getAll') {
-                  return () => {
-                    throw new DOMException('read failed', 'UnknownError')
-                  }
-                }
-                const value = Reflect.get(target, property, target)
-                return typeof value === 'function' ? value.bind(target) : value
-              },
-            }),
-          ),
-        ),
-    )
+  test('the store opens but cannot be read at all: failed', async () => {
+    const reads = new Set(['getAll', 'getAllKeys', 'openCursor', 'openKeyCursor'])
+    const { createStore } = instrumented(failing((property) => reads.has(property)))
     const { cache, store, errors } = start('unreadable', { createStore })
     await store.ready
     expect(store.status).toBe('failed')
     expect(errors).toMatchObject([{ reason: expect.stringContaining('read failed') }])
     cache.set('a', 1)
     expect(cache.get('a')).toBe(1)
+  })
+
+  test('one unreadable row: the others come back, it is removed, one error says so', async () => {
+    const first = start('poisoned')
+    await first.store.ready
+    for (const key of ['a', 'bad', 'c']) first.cache.set(key, key)
+    await first.store.stop()
+
+    // As a browser does with a row that no longer deserializes: reading all rows fails too.
+    const { createStore } = instrumented(
+      failing(
+        (property, args) => property === 'getAll' || (property === 'get' && args[0] === 'vsbad'),
+      ),
+    )
+    const { cache, store, errors } = start('poisoned', { createStore })
+    await store.ready
+    expect(store.status).toBe('ready')
+    expect(new Map(cache.entries())).toEqual(
+      new Map([
+        ['a', 'a'],
+        ['c', 'c'],
+      ]),
+    )
+    expect(errors).toMatchObject([{ reason: expect.stringMatching(/row by row.*1 unreadable/) }])
+    await store.flush()
+    expect([...(await rows('poisoned')).keys()].sort()).toEqual(['vsa', 'vsc'])
+  })
+
+  test('clear() when the store could not be read still empties it', async () => {
+    const first = start('clear-failed')
+    await first.store.ready
+    first.cache.set('a', 1)
+    await first.store.stop()
+
+    const reads = new Set(['getAll', 'getAllKeys', 'openCursor', 'openKeyCursor'])
+    const { createStore } = instrumented(failing((property) => reads.has(property)))
+    const { cache, store } = start('clear-failed', { createStore })
+    await store.ready
+    expect(store.status).toBe('failed')
+    await store.clear()
+    expect(cache.size).toBe(0)
+    expect((await rows('clear-failed')).size).toBe(0)
+  })
+})
+
+/** Wraps each store so that the calls `fails` picks throw a DOMException, as a failing read does. */
+function failing(fails: (property: string, args: unknown[]) => boolean) {
+  return (use: UseStore): UseStore =>
+    (mode, callback) =>
+      use(mode, (store) =>
+        callback(
+          new Proxy(store, {
+            get(target, property) {
+              const value = Reflect.get(target, property, target)
+              if (typeof value !== 'function') return value
+              return (...args: unknown[]) => {
+                if (fails(String(property), args)) {
+                  throw new DOMException('read failed', 'UnknownError')
+                }
+                return value.apply(target, args)
+              }
+            },
+          }),
+        ),
+      )
+}
+
+describe('after stop()', () => {
+  test('flush() resolves at once and opens no connection', async () => {
+    const { log, createStore } = instrumented()
+    const { cache, store } = start('stopped-flush', { createStore })
+    await store.ready
+    cache.set('a', 1)
+    await store.stop()
+    const connections = log.connections.length
+    await store.flush()
+    expect(log.connections).toHaveLength(connections)
+  })
+
+  test('clear() empties the disk too', async () => {
+    const { cache, store } = start('stopped-clear')
+    await store.ready
+    cache.set('a', 1)
+    await store.stop()
+    await store.clear()
+    expect(cache.size).toBe(0)
+    expect((await rows('stopped-clear')).size).toBe(0)
+  })
+})
+
+describe('a failed batch whose clean-up fails too', () => {
+  test('its deletes and clear go with the next batch, so deleted values do not come back', async () => {
+    let failures = 0
+    const { createStore } = instrumented(
+      (use) => (mode, callback) =>
+        use(mode, (store) => {
+          if (mode === 'readwrite' && failures > 0) {
+            failures--
+            store.transaction.abort()
+            return Promise.reject(new DOMException('disk error', 'UnknownError'))
+          }
+          return callback(store)
+        }),
+    )
+    const { cache, store, errors } = start('requeue', { createStore })
+    await store.ready
+    for (const key of ['a', 'b', 'c']) cache.set(key, key)
+    await store.flush()
+
+    failures = 2 // the batch, then its clean-up
+    cache.delete('a')
+    await store.flush()
+    expect(errors).toHaveLength(2)
+    expect((await rows('requeue')).has('vsa')).toBe(true)
+    await store.flush()
+    expect((await rows('requeue')).has('vsa')).toBe(false)
+
+    failures = 2
+    await store.clear()
+    expect(errors).toHaveLength(4)
+    cache.set('d', 'd')
+    await store.flush()
+    expect([...(await rows('requeue')).keys()]).toEqual(['vsd'])
   })
 })
 

@@ -1,7 +1,15 @@
 import { AsyncCache } from 'asynccache'
 import { type PersistOptions, persist } from 'asynccache/persist'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { freshIndexedDB, instrumented, manualTimers, nextEvent, rows } from './persist-fixtures.js'
+import {
+  freshIndexedDB,
+  gatedWrites,
+  instrumented,
+  manualChannels,
+  manualTimers,
+  nextEvent,
+  rows,
+} from './persist-fixtures.js'
 
 // Node's BroadcastChannel, like a browser's, delivers to every other channel of the same name.
 const stops: (() => Promise<void>)[] = []
@@ -15,8 +23,13 @@ afterEach(async () => {
 })
 
 /** One "tab": a cache persisted under `name`, hydrated, with a store that counts transactions. */
-async function tab(name: string, maxsize = 10, options: PersistOptions<unknown, unknown> = {}) {
-  const cache = new AsyncCache<unknown, unknown>({ maxsize, policy: 'LRU' })
+async function tab(
+  name: string,
+  maxsize = 10,
+  options: PersistOptions<unknown, unknown> = {},
+  now?: () => number,
+) {
+  const cache = new AsyncCache<unknown, unknown>({ maxsize, policy: 'LRU', ...(now && { now }) })
   const { log, createStore } = instrumented()
   const store = persist(cache, { name, schedule: manualTimers().schedule, createStore, ...options })
   stops.push(() => store.stop())
@@ -77,7 +90,9 @@ describe('tabs persisting the same name stay coherent', () => {
     await small.store.flush()
     await arrived
     expect(new Set(large.cache.keys())).toEqual(new Set(['first', 'second']))
-    expect((await rows('shared-evict')).has('vsfirst')).toBe(false)
+    // The large tab still holds it: its row stays for that tab's next visit.
+    expect((await rows('shared-evict')).get('vsfirst')).toMatchObject({ value: 1 })
+    expect(large.cache.inspect().find((e) => e.key === 'first')?.persisted).toBe(true)
   })
 
   test('tabs on another version ignore each other', async () => {
@@ -90,5 +105,136 @@ describe('tabs persisting the same name stay coherent', () => {
     await arrived
     // Messages reach channels in order: v2 had its chance before v1again got the message.
     expect(v2.cache.size).toBe(0)
+  })
+})
+
+/** Each tab's value of `key`, whether it says it is persisted, and the value on disk. */
+async function agreement(
+  name: string,
+  key: string,
+  ...tabs: { cache: AsyncCache<unknown, unknown> }[]
+) {
+  const disk = (await rows(name)).get(`vs${key}`)?.value
+  return {
+    disk,
+    held: tabs.map(({ cache }) => cache.peek(key)),
+    persisted: tabs.map(({ cache }) => cache.inspect().find((e) => e.key === key)?.persisted),
+  }
+}
+
+describe('tabs writing the same key agree with the disk', () => {
+  let channels: ReturnType<typeof manualChannels>
+  beforeEach(() => {
+    channels = manualChannels()
+  })
+
+  test('two tabs set one key and flush together: both hold what the disk holds', async () => {
+    const a = await tab('race-both')
+    const b = await tab('race-both')
+    a.cache.set('k', 'A')
+    b.cache.set('k', 'B')
+    await Promise.all([a.store.flush(), b.store.flush()])
+    expect(channels.waiting()).toBe(2)
+    channels.deliverAll()
+    await Promise.all([a.store.flush(), b.store.flush()])
+
+    const { disk, held, persisted } = await agreement('race-both', 'k', a, b)
+    expect(['A', 'B']).toContain(disk)
+    expect(held).toEqual([disk, disk])
+    expect(persisted).toEqual([true, true])
+  })
+
+  test("a tab with the key still to write ignores the other's commit; its own write wins", async () => {
+    const a = await tab('race-pending')
+    const b = await tab('race-pending')
+    a.cache.set('k', 'A')
+    b.cache.set('k', 'B')
+    await a.store.flush()
+    channels.deliverAll() // b still has 'B' to write
+    expect(b.cache.peek('k')).toBe('B')
+    await b.store.flush()
+    channels.deliverAll()
+
+    expect(await agreement('race-pending', 'k', a, b)).toEqual({
+      disk: 'B',
+      held: ['B', 'B'],
+      persisted: [true, true],
+    })
+  })
+
+  test('a commit heard while this tab writes the key is decided once that write is done', async () => {
+    const gated = gatedWrites()
+    const a = await tab('race-writing')
+    const b = await tab('race-writing', 10, { createStore: gated.createStore })
+    a.cache.set('k', 'A')
+    b.cache.set('k', 'B')
+    await a.store.flush()
+    const { writing, release } = gated.hold()
+    const flushed = b.store.flush()
+    await writing
+    channels.deliverAll() // 'A' committed first; b's write of 'B' commits after it
+    expect(b.cache.peek('k')).toBe('B')
+    release()
+    await flushed
+    await b.store.flush()
+    channels.deliverAll()
+
+    expect(await agreement('race-writing', 'k', a, b)).toEqual({
+      disk: 'B',
+      held: ['B', 'B'],
+      persisted: [true, true],
+    })
+  })
+
+  test('commits heard out of order: the later one wins', async () => {
+    const a = await tab('race-order')
+    const b = await tab('race-order')
+    const c = await tab('race-order')
+    a.cache.set('k', 1)
+    await a.store.flush()
+    b.cache.set('k', 2)
+    await b.store.flush()
+    channels.deliver(1) // b's commit reaches a and c first
+    channels.deliver(0)
+
+    expect(await agreement('race-order', 'k', a, b, c)).toEqual({
+      disk: 2,
+      held: [2, 2, 2],
+      persisted: [true, true, true],
+    })
+  })
+
+  test('an entry that arrives already expired removes the older value this tab held', async () => {
+    const t = 1_000_000
+    const a = await tab('arrives-expired', 10, {}, () => t)
+    const b = await tab('arrives-expired', 10, {}, () => t + 100_000) // b's clock runs ahead
+    b.cache.set('k', 'old', { ttl: null })
+    await b.store.flush()
+    channels.deliverAll()
+    expect(a.cache.peek('k')).toBe('old')
+
+    a.cache.set('k', 'short-lived', { ttl: 10 })
+    await a.store.flush()
+    channels.deliverAll()
+    expect(b.cache.has('k')).toBe(false)
+    expect(b.cache.inspect()).toEqual([])
+  })
+})
+
+describe("one tab's local decisions leave other tabs' rows alone", () => {
+  test('hydration does not delete an expired row another tab rewrote meanwhile', async () => {
+    let t = 1_000_000
+    const now = () => t
+    const first = await tab('rewritten', 10, {}, now)
+    first.cache.set('k', 'expiring', { ttl: 10 })
+    await first.store.stop()
+
+    t += 20_000
+    const late = await tab('rewritten', 10, { tabs: false }, now) // plans to delete 'k'
+    const other = await tab('rewritten', 10, { tabs: false }, now)
+    other.cache.set('k', 'fresh', { ttl: 60 })
+    await other.store.flush()
+    await late.store.flush() // carries hydration's clean-up
+    expect((await rows('rewritten')).get('vsk')).toMatchObject({ value: 'fresh' })
   })
 })
