@@ -26,9 +26,15 @@ export interface PersistHandle {
   readonly ready: Promise<void>
   /** Where persistence stands; faults show here and as `persist-error` events, never as rejections. */
   readonly status: PersistStatus
-  /** Writes every pending change now; resolves once all changes made before the call are on disk or reported. */
+  /**
+   * Writes every pending change now; resolves once all changes made before the call are on disk
+   * or reported. After `stop()`, does nothing.
+   */
   flush(): Promise<void>
-  /** Clears the cache (memory, statistics) and the disk; resolves once the disk is cleared. */
+  /**
+   * Clears the cache (memory, statistics) and the disk, also after `stop()` or when hydration
+   * failed; resolves once the disk is cleared or the failure reported.
+   */
   clear(): Promise<void>
   /** Writes what is pending, then detaches from the cache and closes the database. The data stays on disk. */
   stop(): Promise<void>
@@ -46,10 +52,12 @@ const STORE = 'entries'
  * an `asyncCache` wrapper or a `cachedFetch` call made before hydration ends is served from disk
  * when its key comes back, rather than loaded again.
  *
- * Then every set, delete, eviction and clear, and the recency of reads, is written behind in
- * batches, one transaction per `flushWindow`, and flushed when the page is hidden. Tabs
- * persisting the same name keep each other's memory coherent. Storage faults never reach the
- * memory cache: they show in `status` and as `persist-error` events.
+ * Then every set, delete and clear, and the recency of reads, is written behind in batches, one
+ * transaction per `flushWindow`, and flushed when the page is hidden. Evictions leave the disk
+ * alone (another tab may still hold the entry); the next hydration cuts the store to `maxsize`
+ * and drops what expired. Tabs persisting the same name keep each other's memory coherent: of two
+ * writes of one key, every tab ends with the one that committed last. Storage faults never reach
+ * the memory cache: they show in `status` and as `persist-error` events.
  *
  * Entries whose key cannot survive a reload (objects keyed by identity, a method's instance)
  * and entries the `filter` option rejects stay in memory only. Until `stop()`, `cache.inspect()`

@@ -94,7 +94,7 @@ describe('batching', () => {
     expect([...(await rows('flush')).keys()]).toEqual(['vsb'])
   })
 
-  test('deletes and evictions are mirrored; a clear() empties memory and disk', async () => {
+  test('deletes are mirrored, an entry evicted before its write leaves no row; a clear() empties memory and disk', async () => {
     const { cache, store } = await open('mirror', {}, 2)
     cache.set('a', 1)
     cache.set('b', 2)
