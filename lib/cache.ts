@@ -138,9 +138,10 @@ export class AsyncCache<K = unknown, V = unknown> {
   readonly #values: (V | undefined)[] = []
   /**
    * Per slot: a promise already resolved with the value, made by the first `getOrLoad` hit on
-   * it and handed to the next ones, so that a hit allocates nothing. Cleared with the value.
+   * it and handed to the next ones, so that a hit allocates nothing. Cleared with the value;
+   * null until `getOrLoad` first hits, so that `get`/`set` alone never read it.
    */
-  readonly #resolved: (Promise<V> | undefined)[] = []
+  #resolved: (Promise<V> | undefined)[] | null = null
   /** Vacated slots, reused before new ones. */
   readonly #free: number[] = []
   /** Slots ever handed out, and room for. */
@@ -280,7 +281,8 @@ export class AsyncCache<K = unknown, V = unknown> {
     for (const flight of this.#flights.values()) flight.store = false
     this.#flights.clear()
     this.#index.clear()
-    this.#keys.length = this.#values.length = this.#resolved.length = 0
+    this.#keys.length = this.#values.length = 0
+    this.#resolved = null
     this.#free.length = this.#used = 0
     this.#order.clear()
     this.#zeroStats()
@@ -701,7 +703,7 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   #setValue(i: number, value: V | undefined): void {
     this.#values[i] = value
-    if (this.#resolved[i] !== undefined) this.#resolved[i] = undefined
+    if (this.#resolved !== null && this.#resolved[i] !== undefined) this.#resolved[i] = undefined
   }
 
   #zeroStats(): void {
@@ -752,6 +754,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     const freshness = this.#freshness(i)
     if (freshness === EXPIRED) return undefined
     // Taken before the events: a listener (or the refresh's loader) may change the cache.
+    this.#resolved ??= []
     this.#resolved[i] ??= Promise.resolve(this.#values[i] as V)
     const value = this.#resolved[i]
     this.#order.touch(i)
