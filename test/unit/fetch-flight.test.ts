@@ -7,16 +7,22 @@ import { fetchDouble, networkResponse, numbered } from '../support/fetch-double.
 
 const url = 'https://api.test/users/42'
 
+/** A cachedFetch with a 10 s TTL and a 60 s stale-while-revalidate window, on a clock the test moves. */
+function staleApi(respond?: Parameters<typeof fetchDouble>[0]) {
+  const clock = { t: 0 }
+  const net = fetchDouble(respond)
+  const api = cachedFetch({
+    fetch: net.fetch,
+    ttl: 10,
+    staleWhileRevalidate: 60,
+    now: () => clock.t,
+  })
+  return { clock, net, api }
+}
+
 describe('stale-while-revalidate', () => {
   test('an entry past its TTL is served at once and refreshed in the background, once', async () => {
-    const clock = { t: 0 }
-    const net = fetchDouble()
-    const api = cachedFetch({
-      fetch: net.fetch,
-      ttl: 10,
-      staleWhileRevalidate: 60,
-      now: () => clock.t,
-    })
+    const { clock, net, api } = staleApi()
     const first = api(url)
     net.calls[0]?.respond(networkResponse(url, 'v1'))
     await first
@@ -34,17 +40,10 @@ describe('stale-while-revalidate', () => {
   })
 
   test('a failed refresh keeps the stale entry and emits load-error', async () => {
-    const clock = { t: 0 }
-    const net = fetchDouble((call, n) => {
+    const { clock, net, api } = staleApi((call, n) => {
       if (n === 1) return networkResponse(url, 'v1')
       call.fail(new TypeError('network down'))
       return undefined
-    })
-    const api = cachedFetch({
-      fetch: net.fetch,
-      ttl: 10,
-      staleWhileRevalidate: 60,
-      now: () => clock.t,
     })
     await api(url)
     const events = record(api.cacheInstance)
@@ -60,16 +59,9 @@ describe('stale-while-revalidate', () => {
   test.each([404, 410])(
     'a refresh answered %i drops the stale entry: the resource is gone',
     async (status) => {
-      const clock = { t: 0 }
-      const net = fetchDouble((call, n) =>
+      const { clock, net, api } = staleApi((call, n) =>
         networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : status }),
       )
-      const api = cachedFetch({
-        fetch: net.fetch,
-        ttl: 10,
-        staleWhileRevalidate: 60,
-        now: () => clock.t,
-      })
       await api(url)
       const refreshed = nextEvent(api.cacheInstance, 'load-success')
 
@@ -85,16 +77,9 @@ describe('stale-while-revalidate', () => {
   )
 
   test('a refresh answered with another error status keeps serving the stale entry', async () => {
-    const clock = { t: 0 }
-    const net = fetchDouble((call, n) =>
+    const { clock, net, api } = staleApi((call, n) =>
       networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : 503 }),
     )
-    const api = cachedFetch({
-      fetch: net.fetch,
-      ttl: 10,
-      staleWhileRevalidate: 60,
-      now: () => clock.t,
-    })
     await api(url)
     const refreshed = nextEvent(api.cacheInstance, 'load-success')
 
@@ -120,16 +105,9 @@ describe('stale-while-revalidate', () => {
   })
 
   test('a refresh answered with max-age gets that TTL too', async () => {
-    const clock = { t: 0 }
-    const net = fetchDouble((_call, n) =>
+    const { clock, net, api } = staleApi((_call, n) =>
       networkResponse(url, `v${n}`, { headers: { 'cache-control': `max-age=${n * 100}` } }),
     )
-    const api = cachedFetch({
-      fetch: net.fetch,
-      ttl: 10,
-      staleWhileRevalidate: 60,
-      now: () => clock.t,
-    })
     await api(url)
 
     const refreshed = nextEvent(api.cacheInstance, 'load-success')
