@@ -40,7 +40,7 @@ describe('stale-while-revalidate', () => {
   })
 
   test('a failed refresh keeps the stale entry and emits load-error', async () => {
-    const { clock, net, api } = staleApi((call, n) => {
+    const { clock, api } = staleApi((call, n) => {
       if (n === 1) return networkResponse(url, 'v1')
       call.fail(new TypeError('network down'))
       return undefined
@@ -77,7 +77,7 @@ describe('stale-while-revalidate', () => {
   )
 
   test('a refresh answered with another error status keeps serving the stale entry', async () => {
-    const { clock, net, api } = staleApi((call, n) =>
+    const { clock, api } = staleApi((call, n) =>
       networkResponse(call.url, `v${n}`, { status: n === 1 ? 200 : 503 }),
     )
     await api(url)
@@ -105,7 +105,7 @@ describe('stale-while-revalidate', () => {
   })
 
   test('a refresh answered with max-age gets that TTL too', async () => {
-    const { clock, net, api } = staleApi((_call, n) =>
+    const { clock, api } = staleApi((_call, n) =>
       networkResponse(url, `v${n}`, { headers: { 'cache-control': `max-age=${n * 100}` } }),
     )
     await api(url)
