@@ -1,3 +1,4 @@
+import { checkDelay, checkNumber, checkType } from './check.js'
 import { wallClock } from './clock.js'
 import type { CacheEvent, CacheEventInit, CacheListener, EvictReason } from './events.js'
 import { LFU } from './lfu.js'
@@ -7,7 +8,6 @@ import {
   checkMaxsize,
   checkPolicy,
   checkSeconds,
-  checkType,
   type SetOptions,
 } from './options.js'
 import type { Policy, PolicyName } from './policy.js'
@@ -184,7 +184,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.ttl = checkSeconds('ttl', options.ttl, true)
     this.staleWhileRevalidate = checkSeconds(
       'staleWhileRevalidate',
-      options.staleWhileRevalidate ?? 0,
+      options.staleWhileRevalidate,
       false,
     ) as number
     checkType('name', options.name, 'string')
@@ -360,11 +360,7 @@ export class AsyncCache<K = unknown, V = unknown> {
    * (callers of the same key join it) and is counted, as a hit or a miss, when the wait ends.
    */
   holdLoads(until: PromiseLike<unknown>, timeoutMs: number): void {
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      throw new RangeError(
-        `holdLoads: timeoutMs must be a number of milliseconds >= 0, got ${String(timeoutMs)}`,
-      )
-    }
+    checkDelay('holdLoads: timeoutMs', timeoutMs)
     let timer: ReturnType<typeof setTimeout> | undefined
     const hold: Promise<void> = Promise.race([
       Promise.resolve(until).then(noop, noop),
@@ -380,11 +376,10 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Records one execution time sample, in nanoseconds, as the Python original's `update_profiling`. */
   updateProfiling(execTimeNs: number): void {
-    if (typeof execTimeNs !== 'number' || !(execTimeNs >= 0) || execTimeNs === Infinity) {
-      throw new RangeError(
-        `updateProfiling: execTimeNs must be a finite number of nanoseconds >= 0, got ${String(execTimeNs)}`,
-      )
-    }
+    checkNumber('updateProfiling: execTimeNs', execTimeNs, {
+      min: 0,
+      allowed: 'a finite number of nanoseconds >= 0',
+    })
     this.#minNs = this.#calls === 0 ? execTimeNs : Math.min(this.#minNs, execTimeNs)
     this.#maxNs = Math.max(this.#maxNs, execTimeNs)
     this.#totalNs += execTimeNs

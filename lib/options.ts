@@ -1,3 +1,4 @@
+import { checkNumber, describe } from './check.js'
 import type { PolicyName } from './policy.js'
 
 /** How to build an {@link AsyncCache}. */
@@ -37,39 +38,30 @@ export interface SetOptions {
 
 const POLICIES: readonly PolicyName[] = ['LRU', 'LFU']
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'function') return 'a function'
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
-}
-
 /** Throws unless `value` is a positive safe integer. */
 export function checkMaxsize(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new TypeError(`maxsize must be a positive integer, got ${describe(value)}`)
-  }
-  if (value < 1)
-    throw new RangeError(`maxsize must be a positive integer (1 or more), got ${value}`)
-  return value
+  return checkNumber('maxsize', value, {
+    integer: true,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: 'a positive integer (1 or more)',
+  })
 }
 
-/** Throws unless `value` is a number of seconds (> 0 for a TTL), or null/undefined where allowed. */
+/**
+ * `value` as a number of seconds: > 0, or null/undefined for "never" where `nullable` (a TTL);
+ * >= 0, undefined meaning 0, otherwise.
+ */
 export function checkSeconds(name: string, value: unknown, nullable: boolean): number | null {
-  if (value == null && nullable) return null
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    const allowed = nullable ? 'a number of seconds or null' : 'a number of seconds'
-    throw new TypeError(`${name} must be ${allowed}, got ${describe(value)}`)
+  if (nullable) {
+    if (value == null) return null
+    return checkNumber(name, value, {
+      min: 0,
+      aboveMin: true,
+      allowed: 'a number of seconds greater than 0 (or null for no expiry)',
+    })
   }
-  if (!(value > 0) && !(value === 0 && !nullable)) {
-    const allowed = nullable ? 'greater than 0 (or null for no expiry)' : '0 or more'
-    throw new RangeError(`${name} must be ${allowed}, got ${value}`)
-  }
-  return value
+  return checkNumber(name, value, { min: 0, allowed: 'a number of seconds, 0 or more' }, 0)
 }
 
 /** Throws unless `value` names a policy. */
@@ -79,11 +71,4 @@ export function checkPolicy(value: unknown): PolicyName {
     throw new TypeError(`policy must be 'LRU' or 'LFU', got ${describe(value)}`)
   }
   return value as PolicyName
-}
-
-/** Throws unless `value` is undefined or of `type`. */
-export function checkType(name: string, value: unknown, type: 'string' | 'function'): void {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`${name} must be a ${type}, got ${describe(value)}`)
-  }
 }

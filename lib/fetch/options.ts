@@ -1,5 +1,6 @@
 import { AsyncCache } from '../cache.js'
-import { type AsyncCacheOptions, checkType } from '../options.js'
+import { checkType } from '../check.js'
+import type { AsyncCacheOptions } from '../options.js'
 import type { ResponseSnapshot } from './snapshot.js'
 import type { StoreRules } from './store-decision.js'
 

@@ -20,30 +20,30 @@ describe('options', () => {
   test.each([
     [{ maxsize: 0 }, RangeError, 'maxsize must be a positive integer (1 or more), got 0'],
     [{ maxsize: -3 }, RangeError, 'maxsize must be a positive integer (1 or more), got -3'],
-    [{ maxsize: 1.5 }, TypeError, 'maxsize must be a positive integer, got 1.5'],
-    [{ maxsize: '10' }, TypeError, 'maxsize must be a positive integer, got "10"'],
-    [{}, TypeError, 'maxsize must be a positive integer, got undefined'],
+    [{ maxsize: 1.5 }, RangeError, 'maxsize must be a positive integer (1 or more), got 1.5'],
+    [{ maxsize: '10' }, TypeError, 'maxsize must be a positive integer (1 or more), got "10"'],
+    [{}, TypeError, 'maxsize must be a positive integer (1 or more), got undefined'],
     [{ maxsize: 1, policy: 'lru' }, TypeError, `policy must be 'LRU' or 'LFU', got "lru"`],
     [
       { maxsize: 1, ttl: 0 },
       RangeError,
-      'ttl must be greater than 0 (or null for no expiry), got 0',
+      'ttl must be a number of seconds greater than 0 (or null for no expiry), got 0',
     ],
     [
       { maxsize: 1, ttl: -1 },
       RangeError,
-      'ttl must be greater than 0 (or null for no expiry), got -1',
+      'ttl must be a number of seconds greater than 0 (or null for no expiry), got -1',
     ],
-    [{ maxsize: 1, ttl: '60' }, TypeError, 'ttl must be a number of seconds or null, got "60"'],
+    [{ maxsize: 1, ttl: '60' }, TypeError, 'ttl must be a number of seconds greater than 0 (or null for no expiry), got "60"'],
     [
       { maxsize: 1, ttl: Number.NaN },
-      TypeError,
-      'ttl must be a number of seconds or null, got null',
+      RangeError,
+      'ttl must be a number of seconds greater than 0 (or null for no expiry), got NaN',
     ],
     [
       { maxsize: 1, staleWhileRevalidate: -1 },
       RangeError,
-      'staleWhileRevalidate must be 0 or more, got -1',
+      'staleWhileRevalidate must be a number of seconds, 0 or more, got -1',
     ],
     [{ maxsize: 1, name: 5 }, TypeError, 'name must be a string, got 5'],
     [{ maxsize: 1, now: 5 }, TypeError, 'now must be a function, got 5'],
@@ -74,7 +74,7 @@ describe('options', () => {
   test('a per-entry ttl is validated like the option', () => {
     const cache = new AsyncCache({ maxsize: 2 })
     expect(() => cache.set('a', 1, { ttl: -5 })).toThrow(
-      'ttl must be greater than 0 (or null for no expiry), got -5',
+      'ttl must be a number of seconds greater than 0 (or null for no expiry), got -5',
     )
   })
 })

@@ -155,7 +155,7 @@ describe('getOrLoad', () => {
         return 1
       })
       await expect(load).rejects.toThrow(
-        'ttl must be greater than 0 (or null for no expiry), got -1',
+        'ttl must be a number of seconds greater than 0 (or null for no expiry), got -1',
       )
     })
   })
@@ -246,7 +246,7 @@ describe('getOrLoad', () => {
     test('a bad timeout is refused', () => {
       const cache = new AsyncCache({ maxsize: 1 })
       expect(() => cache.holdLoads(Promise.resolve(), -1)).toThrow(
-        'holdLoads: timeoutMs must be a number of milliseconds >= 0, got -1',
+        'holdLoads: timeoutMs must be a number of milliseconds from 0 to 2147483647, got -1',
       )
     })
   })

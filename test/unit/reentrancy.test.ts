@@ -62,7 +62,7 @@ describe('listeners that use the cache while it tells them something', () => {
       return 1
     })
     await expect(load).rejects.toThrow(
-      'getOrLoad: the loader set context.ttl must be greater than 0 (or null for no expiry), got 0',
+      'getOrLoad: the loader set context.ttl must be a number of seconds greater than 0 (or null for no expiry), got 0',
     )
     expect(events).toEqual(['miss', 'load-start', 'load-error'])
   })
