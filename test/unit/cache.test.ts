@@ -34,7 +34,11 @@ describe('options', () => {
       RangeError,
       'ttl must be a number of seconds greater than 0 (or null for no expiry), got -1',
     ],
-    [{ maxsize: 1, ttl: '60' }, TypeError, 'ttl must be a number of seconds greater than 0 (or null for no expiry), got "60"'],
+    [
+      { maxsize: 1, ttl: '60' },
+      TypeError,
+      'ttl must be a number of seconds greater than 0 (or null for no expiry), got "60"',
+    ],
     [
       { maxsize: 1, ttl: Number.NaN },
       RangeError,
