@@ -76,6 +76,13 @@ export interface EntryRecord<K, V> {
   frequency?: number
 }
 
+/**
+ * What {@link AsyncCache.restore} did with a record: restored it, or left memory as it was
+ * because memory holds the key, the record expired, or the cache is full of entries that rank
+ * above it.
+ */
+export type RestoreResult = 'restored' | 'held' | 'expired' | 'outranked'
+
 /** A load in flight, shared by every caller of its key. */
 interface Flight<K, V> {
   key: K
@@ -481,7 +488,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
   }
 
-  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first: the order {@link load} takes. */
+  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first (restore them in reverse, hottest first). */
   dump(): EntryRecord<K, V>[] {
     const out: EntryRecord<K, V>[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
@@ -511,42 +518,40 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /**
-   * Restores records (from {@link dump}, coldest first) with their expiries and frequencies.
-   * Memory is newer than any dump: keys the cache holds are skipped, and restored entries rank
-   * below the entries in memory of the same frequency (under LRU, below all of them). Expired
-   * records are skipped; when the cache is full, so is a record the policy would evict next,
-   * so the hottest records are the ones kept. Emits no per-entry events. Returns how many
-   * records were restored.
+   * Brings back one entry from elsewhere (a {@link dump}, a disk), with its expiry and LFU use
+   * count, under the one rule of restoring: memory is newer than any copy. So a key the cache
+   * holds is left as it is (`'held'`); a record past its expiry and stale window is refused
+   * (`'expired'`); a restored entry ranks below every entry in memory of its frequency (under
+   * LRU, below all of them), and when the cache is full a record that would rank at or below
+   * the next victim is refused (`'outranked'`). Restore the hottest record first: each one
+   * goes below those before it. Counts nothing and emits no events: nothing was used.
    */
-  load(records: Iterable<EntryRecord<K, V>>): number {
-    let restored = 0
-    const now = this.now()
-    const list = [...records]
-    // Hottest first, each placed below the ones before it.
-    for (let n = list.length - 1; n >= 0; n--) {
-      const r = list[n]
-      const { expiresAt, frequency = 1 } = r
-      if (expiresAt !== null && !(typeof expiresAt === 'number' && !Number.isNaN(expiresAt))) {
-        throw new TypeError(`load: expiresAt must be a number or null, got ${String(expiresAt)}`)
-      }
-      if (!Number.isSafeInteger(frequency) || frequency < 1) {
-        throw new TypeError(`load: frequency must be a positive integer, got ${String(frequency)}`)
-      }
-      if (this.#index.has(r.key)) continue
-      if (expiresAt !== null && now >= expiresAt + this.#swrMs) continue
-      if (this.#index.size >= this.maxsize) {
-        const victim = this.#order.coldest()
-        // Ranked below the victim, the record would be the next to go.
-        if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) continue
-        if (this.#freshness(victim) !== EXPIRED) this.#evict(victim, 'capacity')
-      }
-      const i = this.#insert(r.key, r.value, frequency, true)
-      if (expiresAt !== null) this.#track(true)
-      if (this.#expires !== null) this.#expires[i] = expiresAt ?? Infinity
-      if (this.#born !== null) this.#born[i] = Number.NaN
-      restored++
+  restore(key: K, value: V, expiresAt: number | null, frequency = 1): RestoreResult {
+    if (expiresAt !== null) {
+      checkNumber('restore: expiresAt', expiresAt, {
+        max: Infinity,
+        allowed: 'a time on the cache clock in ms, or null for never',
+      })
     }
-    return restored
+    checkNumber('restore: frequency', frequency, {
+      integer: true,
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      allowed: 'a positive integer',
+    })
+    const held = this.#index.get(key)
+    if (held !== undefined && this.#freshness(held) !== EXPIRED) return 'held'
+    if (expiresAt !== null && this.now() >= expiresAt + this.#swrMs) return 'expired'
+    if (this.#index.size >= this.maxsize) {
+      const victim = this.#order.coldest()
+      if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) return 'outranked'
+      this.#evict(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+    }
+    const i = this.#insert(key, value, frequency, true)
+    if (expiresAt !== null && expiresAt !== Infinity) this.#track(true)
+    if (this.#expires !== null) this.#expires[i] = expiresAt ?? Infinity
+    if (this.#born !== null) this.#born[i] = Number.NaN
+    return 'restored'
   }
 
   /**

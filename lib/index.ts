@@ -5,6 +5,7 @@ export type {
   LoadContext,
   Loader,
   LoadOptions,
+  RestoreResult,
 } from './cache.js'
 export { AsyncCache } from './cache.js'
 export type {

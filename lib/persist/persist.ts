@@ -78,7 +78,7 @@ export function persist<K, V>(
   if (
     typeof candidate?.subscribe !== 'function' ||
     typeof candidate.dump !== 'function' ||
-    typeof candidate.load !== 'function'
+    typeof candidate.restore !== 'function'
   ) {
     throw new TypeError(`persist: expected an AsyncCache, got ${String(cache)}`)
   }
@@ -230,7 +230,11 @@ class Persistence<K, V> implements PersistHandle {
     this.#writes.hydrated(plan.lastSeq, plan.writes, plan.written)
     for (const key of plan.kept) this.#writes.onDisk.add(key)
     this.#writes.discard([...plan.discard, ...unreadable])
-    const count = cache.load(plan.records)
+    let count = 0
+    for (let n = plan.records.length - 1; n >= 0; n--) {
+      const { key, value, expiresAt, frequency } = plan.records[n]
+      if (cache.restore(key, value, expiresAt, frequency) === 'restored') count++
+    }
     if (plan.malformed > 0) {
       this.#report(
         `skipped and removed ${plan.malformed} malformed records (a damaged or foreign store)`,

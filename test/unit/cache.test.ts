@@ -249,7 +249,7 @@ describe('time to live', () => {
     cache.set('a', 1)
     expect(cache.inspect()[0]).toMatchObject({ ageMs: 0, ttlRemainingMs: 1000 })
     const restored = new AsyncCache<string, number>({ maxsize: 2, now: () => 5 })
-    expect(restored.load([{ key: 'x', value: 1, expiresAt: 0 }])).toBe(0) // expired at 0, not "never"
+    expect(restored.restore('x', 1, 0)).toBe('expired') // expired at 0, not "never"
   })
 
   test('purgeExpired removes every expired entry and says how many', () => {
@@ -387,7 +387,7 @@ describe('iteration, inspect, dump and load', () => {
   })
 
   test.each(['LRU', 'LFU'] as const)(
-    '%s: dump then load restores values, expiries and the eviction order',
+    '%s: dump then restore brings back values, expiries and the eviction order',
     (policy) => {
       const c = clock()
       const a = new AsyncCache<string, number>({ maxsize: 3, policy, ttl: 10, now: c.now })
@@ -401,7 +401,10 @@ describe('iteration, inspect, dump and load', () => {
       )
       c.t += 4000
       const b = new AsyncCache<string, number>({ maxsize: 3, policy, ttl: 10, now: c.now })
-      expect(b.load(records)).toBe(3)
+      const results = records
+        .reverse()
+        .map((r) => b.restore(r.key, r.value, r.expiresAt, r.frequency))
+      expect(results).toEqual(['restored', 'restored', 'restored'])
       expect(b.inspect()).toEqual(a.inspect().map((e) => ({ ...e, ageMs: null })))
       b.set('w', 4) // the coldest goes, in both
       a.set('w', 4)
@@ -409,29 +412,29 @@ describe('iteration, inspect, dump and load', () => {
     },
   )
 
-  test('load skips expired records and keys in memory, ranks restored entries below memory, keeps the hottest', () => {
+  test('restore skips expired records and keys in memory, ranks restored entries below memory, keeps the hottest', () => {
     const c = clock()
     const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LRU', now: c.now })
     cache.set('mem', 0)
-    const restored = cache.load([
-      { key: 'gone', value: 1, expiresAt: c.t - 1 },
-      { key: 'mem', value: 99, expiresAt: null },
-      { key: 'cold', value: 2, expiresAt: null },
-      { key: 'hot', value: 3, expiresAt: c.t + 1000 },
-    ])
-    expect(restored).toBe(1)
+    // Hottest first.
+    expect([
+      cache.restore('hot', 3, c.t + 1000),
+      cache.restore('cold', 2, null),
+      cache.restore('mem', 99, null),
+      cache.restore('gone', 1, c.t - 1),
+    ]).toEqual(['restored', 'outranked', 'held', 'expired'])
     expect(cache.peek('mem')).toBe(0) // memory is newer than the dump
     expect([...cache.keys()]).toEqual(['mem', 'hot']) // 'cold' would have been the next victim
   })
 
-  test('LFU load: a restored frequent entry outranks a rarely used one in memory, not an equal one', () => {
+  test('LFU restore: a restored frequent entry outranks a rarely used one in memory, not an equal one', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LFU' })
     cache.set('rare', 1).set('used', 2)
     cache.get('used')
     cache.get('used') // used: 3 uses, rare: 1
-    expect(cache.load([{ key: 'popular', value: 3, expiresAt: null, frequency: 5 }])).toBe(1)
+    expect(cache.restore('popular', 3, null, 5)).toBe('restored')
     expect([...cache.keys()]).toEqual(['popular', 'used'])
-    expect(cache.load([{ key: 'tied', value: 4, expiresAt: null, frequency: 3 }])).toBe(0)
+    expect(cache.restore('tied', 4, null, 3)).toBe('outranked')
     expect(cache.inspect().map((e) => [e.key, e.frequency])).toEqual([
       ['popular', 5],
       ['used', 3],
@@ -452,13 +455,14 @@ describe('iteration, inspect, dump and load', () => {
     expect(cache.info('a')).toBeUndefined()
   })
 
-  test('load refuses malformed records with a clear error', () => {
+  test('restore refuses malformed records with a clear error', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 2 })
-    expect(() => cache.load([{ key: 'a', value: 1, expiresAt: 'soon' as never }])).toThrow(
-      'load: expiresAt must be a number or null, got soon',
+    expect(() => cache.restore('a', 1, 'soon' as never)).toThrow(
+      'restore: expiresAt must be a time on the cache clock in ms, or null for never, got "soon"',
     )
-    expect(() => cache.load([{ key: 'a', value: 1, expiresAt: null, frequency: 0 }])).toThrow(
-      'load: frequency must be a positive integer, got 0',
+    expect(() => cache.restore('a', 1, Number.NaN)).toThrow(RangeError)
+    expect(() => cache.restore('a', 1, null, 0)).toThrow(
+      'restore: frequency must be a positive integer, got 0',
     )
   })
 })

@@ -189,7 +189,7 @@ describe('getOrLoad', () => {
       const loader = vi.fn(async () => 99)
       const calls = [cache.getOrLoad('k', loader), cache.getOrLoad('k', loader)]
       expect(cache.getStats()).toMatchObject({ hits: 1, misses: 0 })
-      cache.load([{ key: 'k', value: 7, expiresAt: null }])
+      cache.restore('k', 7, null)
       restoring.resolve()
       expect(await Promise.all(calls)).toEqual([7, 7])
       expect(loader).not.toHaveBeenCalled()
