@@ -164,7 +164,9 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
   }
 
   const sync = (): void => {
-    const wanted = new Set<AsyncCache>([...o.caches, ...listCaches()])
+    // The registry lists unnamed caches too; the panel shows the named ones and those given.
+    const named = listCaches().filter((cache) => cache.name !== undefined)
+    const wanted = new Set<AsyncCache>([...o.caches, ...named])
     const known = new Map<AsyncCache, WeakRef<Recorder>>()
     for (const ref of shown) {
       const recorder = ref.deref()

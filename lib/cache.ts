@@ -1,7 +1,8 @@
-import { checkDelay, checkNumber, checkType } from './check.js'
+import { checkNumber, checkType } from './check.js'
 import { wallClock } from './clock.js'
 import type { CacheEvent, CacheEventInit, CacheListener, EvictReason } from './events.js'
 import { LFU } from './lfu.js'
+import { type Loader, type LoadOptions, Loads } from './loading.js'
 import { LRU } from './lru.js'
 import {
   type AsyncCacheOptions,
@@ -13,35 +14,8 @@ import {
 import type { Policy, PolicyName } from './policy.js'
 import { grown } from './policy.js'
 import { registerCache } from './registry.js'
-import type { CacheStats } from './stats.js'
-
-/** Options of one `getOrLoad` call. */
-export interface LoadOptions {
-  /** Aborting it rejects this caller with `signal.reason`; the load goes on for the others. */
-  signal?: AbortSignal
-  /**
-   * Load even if the entry is fresh (joining a load already in flight), and replace it with
-   * the result: a forced reload that a `set`, `delete` or `clear` still wins over. A miss.
-   */
-  refresh?: boolean
-}
-
-/**
- * What a loader may decide about the value it produces, once it knows it (an HTTP response's
- * `max-age`, an error payload that must reach the callers but not the cache).
- */
-export interface LoadContext {
-  /** This entry's TTL in seconds (`null`: never), instead of the cache's `ttl`. */
-  ttl?: number | null
-  /** `false`: hand the value to every waiter without storing it. Default `true`. */
-  store?: boolean
-}
-
-/**
- * Computes a missing value. `signal` aborts once every caller waiting for it has left; `context`
- * lets the loader set the entry's TTL or keep the value out of the cache.
- */
-export type Loader<V> = (signal: AbortSignal, context: LoadContext) => Promise<V> | V
+import { type CacheStats, Counters } from './stats.js'
+import { subscribeTo, tell } from './subscribable.js'
 
 /**
  * What layers add to each entry that {@link AsyncCache.inspect} shows, by augmentation as for
@@ -83,27 +57,12 @@ export interface EntryRecord<K, V> {
  */
 export type RestoreResult = 'restored' | 'held' | 'expired' | 'outranked'
 
-/** A load in flight, shared by every caller of its key. */
-interface Flight<K, V> {
-  key: K
-  promise: Promise<V>
-  controller: AbortController
-  /** Callers still waiting; a caller without a signal never leaves. */
-  waiters: number
-  /** A background refresh, held open by the cache itself until a caller joins it. */
-  background: boolean
-  /** Cleared by a `set`/`delete`/`clear` of the key, or when every waiter left: then the result is not stored. */
-  store: boolean
-}
-
 const FRESH = 0
 const STALE = 1
 const EXPIRED = 2
 
 /** Slot arrays start this small and double up to `maxsize`, so a generous `maxsize` costs nothing up front. */
 const INITIAL_CAPACITY = 16
-
-const noop = () => {}
 
 /** A TTL in seconds (`null`: never), checked, in the milliseconds slots store (0: never). */
 const ttlMs = (seconds: number | null) => (checkSeconds('ttl', seconds, true) ?? 0) * 1000
@@ -143,6 +102,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   readonly #index = new Map<K, number>()
   readonly #keys: (K | undefined)[] = []
   readonly #values: (V | undefined)[] = []
+  readonly #stats = new Counters()
+  readonly #loads: Loads<K, V>
   /**
    * Per slot: a promise already resolved with the value, made by the first `getOrLoad` hit on
    * it and handed to the next ones, so that a hit allocates nothing. Cleared with the value;
@@ -160,25 +121,11 @@ export class AsyncCache<K = unknown, V = unknown> {
   #born: Float64Array | null = null
   /** Layers' additions to inspect(); copied on write like the listeners. */
   #inspectors: ((key: K) => Partial<EntryAnnotations>)[] = []
-  /** Copied on write, so that emitting never copies and a listener may unsubscribe mid-event. */
-  #listeners: CacheListener<K, V>[] = []
-  readonly #flights = new Map<K, Flight<K, V>>()
+  readonly #listeners = new Set<CacheListener<K, V>>()
   /** The eviction an #insert made, kept for #announce (only while someone listens). */
   #evictedKey: K | undefined
   #evictedValue: V | undefined
   #evictedReason: EvictReason | undefined
-  /** Settles when misses may load (see holdLoads); null when they may now. */
-  #hold: Promise<void> | null = null
-
-  #hits = 0
-  #misses = 0
-  #evictedCapacity = 0
-  #evictedExpired = 0
-  #calls = 0
-  #totalNs = 0
-  #minNs = 0
-  #maxNs = 0
-  #running = 0
 
   constructor(options: AsyncCacheOptions) {
     if (options === null || typeof options !== 'object') {
@@ -203,7 +150,16 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#capacity = Math.min(this.maxsize, INITIAL_CAPACITY)
     this.#order = this.policy === 'LRU' ? new LRU(this.#capacity) : new LFU(this.#capacity)
     if (this.#ttlMs > 0) this.#track(true)
-    if (this.name !== undefined) registerCache(this)
+    this.#loads = new Loads({
+      serve: (key, loader) => this.#serve(key, loader),
+      ttl: (seconds) => (seconds === undefined ? this.#ttlMs : ttlMs(seconds)),
+      store: (key, value, ttl) => this.#store(key, value, ttl),
+      count: (key, hit) => this.#count(key, hit),
+      listening: () => this.#listeners.size > 0,
+      emit: (event) => this.#emit(event),
+      profile: (ns) => this.updateProfiling(ns),
+    })
+    registerCache(this)
   }
 
   /** Entries held, including expired ones not yet met (see {@link purgeExpired}). */
@@ -217,14 +173,12 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   get(key: K): V | undefined {
     const i = this.#index.get(key)
-    if (i !== undefined) {
-      if (this.#freshness(i) === FRESH) {
-        // Read before the hit event: a listener may change the cache.
-        const value = this.#values[i]
-        this.#order.touch(i)
-        this.#count(key, true)
-        return value
-      }
+    if (i !== undefined && this.#meet(i) === FRESH) {
+      // Read before the hit event: a listener may change the cache.
+      const value = this.#values[i]
+      this.#order.touch(i)
+      this.#count(key, true)
+      return value
     }
     this.#count(key, false)
     return undefined
@@ -233,26 +187,27 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** The value of a fresh entry, without counting or marking a use. */
   peek(key: K): V | undefined {
     const i = this.#index.get(key)
-    return i !== undefined && this.#freshness(i) === FRESH ? this.#values[i] : undefined
+    return i !== undefined && this.#meet(i) === FRESH ? this.#values[i] : undefined
   }
 
   /** Whether a fresh entry exists (also for a stored `undefined`), without counting or marking a use. */
   has(key: K): boolean {
     const i = this.#index.get(key)
-    return i !== undefined && this.#freshness(i) === FRESH
+    return i !== undefined && this.#meet(i) === FRESH
   }
 
   /**
    * Stores a value. On an existing key this replaces the value, restarts its TTL and, as in the
-   * Python original, counts as a use. A load in flight for the key will not overwrite it.
+   * Python original, counts as a use; an expired entry is gone first, so this makes a new one.
+   * A load in flight for the key will not overwrite it.
    */
   set(key: K, value: V, options?: SetOptions): this {
     const ttl = options?.ttl === undefined ? this.#ttlMs : ttlMs(options.ttl)
     const stamped = ttl > 0 || this.#born !== null
-    const listening = this.#listeners.length > 0
+    const listening = this.#listeners.size > 0
     // One reading of the clock serves the stamp and every event of this call.
     const now = stamped || listening ? this.now() : 0
-    let i = this.#index.get(key)
+    let i = this.#live(key)
     if (i === undefined) {
       i = this.#insert(key, value, 1)
     } else {
@@ -260,7 +215,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#order.touch(i)
     }
     if (stamped) this.#stamp(i, ttl, now)
-    if (this.#flights.size > 0) this.#supersede(key)
+    if (this.#loads.busy) this.#loads.supersede(key)
     if (listening) {
       this.#announce(now)
       this.#emit({ type: 'set', key, value }, now)
@@ -269,41 +224,41 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /**
-   * Removes an entry; true if there was one. A load in flight for the key will not store its
-   * result. The `delete` event goes out either way (`existed` tells which), for layers that hold
-   * the key elsewhere.
+   * Removes an entry; true if there was one (an expired entry is not: it leaves as an
+   * eviction). A load in flight for the key will not store its result. The `delete` event goes
+   * out either way (`existed` tells which), for layers that hold the key elsewhere.
    */
   delete(key: K): boolean {
-    if (this.#flights.size > 0) this.#supersede(key)
-    const i = this.#index.get(key)
+    if (this.#loads.busy) this.#loads.supersede(key)
+    const i = this.#live(key)
     if (i !== undefined) this.#remove(i)
     // Told even when nothing was held: a layer may hold the key elsewhere (on disk, restoring).
-    if (this.#listeners.length > 0) this.#emit({ type: 'delete', key, existed: i !== undefined })
+    if (this.#listeners.size > 0) this.#emit({ type: 'delete', key, existed: i !== undefined })
     return i !== undefined
   }
 
   /** Removes every entry and resets every statistic, as the Python original does. */
   clear(): void {
     const count = this.#index.size
-    for (const flight of this.#flights.values()) flight.store = false
-    this.#flights.clear()
+    this.#loads.clear()
     this.#index.clear()
     this.#keys.length = this.#values.length = 0
     this.#resolved = null
     this.#free.length = this.#used = 0
     this.#order.clear()
-    this.#zeroStats()
-    if (this.#listeners.length > 0) this.#emit({ type: 'clear', count })
+    this.#stats.reset()
+    if (this.#listeners.size > 0) this.#emit({ type: 'clear', count })
   }
 
   /** Zeroes hits, misses, evictions and timings, keeping the entries. */
   resetStats(): void {
-    this.#zeroStats()
-    if (this.#listeners.length > 0) this.#emit({ type: 'stats-reset' })
+    this.#stats.reset()
+    if (this.#listeners.size > 0) this.#emit({ type: 'stats-reset' })
   }
 
   /** Removes every expired entry now (stale ones stay); returns how many left. */
   purgeExpired(): number {
+    if (this.#expires === null) return 0
     // Found first, removed after: an evict listener may change the cache under a walk.
     const expired: number[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
@@ -311,7 +266,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
     let removed = 0
     for (const i of expired) {
-      if (this.#live(i) && this.#state(i) === EXPIRED) {
+      if (this.#holds(i) && this.#state(i) === EXPIRED) {
         this.#evict(i, 'expired')
         removed++
       }
@@ -340,76 +295,43 @@ export class AsyncCache<K = unknown, V = unknown> {
       const served = this.#serve(key, loader)
       if (served !== undefined) return served
     }
-    let flight = this.#flights.get(key)
-    if (flight === undefined) {
-      if (typeof loader !== 'function') {
-        return Promise.reject(
-          new TypeError(`getOrLoad: loader must be a function, got ${typeof loader}`),
-        )
-      }
-      flight = this.#hold === null ? this.#miss(key, loader) : this.#held(key, loader)
-    } else {
-      this.#count(key, true)
-      if (flight.background) {
-        // Real callers now wait: they alone decide whether the refresh is still wanted.
-        flight.background = false
-        flight.waiters--
-      }
-    }
-    flight.waiters++
-    return signal === undefined ? flight.promise : this.#wait(flight, signal)
+    return this.#loads.join(key, loader, signal)
   }
 
   /**
-   * Makes misses wait until `until` settles, at most `timeoutMs`, before they load: for a layer
-   * that is restoring entries (persistence hydrating after a reload), so that a key it brings
-   * back is served from it rather than loaded again. A miss meanwhile is registered at once
-   * (callers of the same key join it) and is counted, as a hit or a miss, when the wait ends.
+   * `getOrLoad`'s hit alone: a fresh entry's value as a resolved promise, counted as a hit and
+   * marked used, or `undefined` (counting nothing) when `getOrLoad` would have to load, join a
+   * load or refresh a stale entry. For wrappers that build their loader only on a miss.
+   */
+  hit(key: K): Promise<V> | undefined {
+    const i = this.#index.get(key)
+    return i !== undefined && this.#state(i) === FRESH ? this.#served(i, key) : undefined
+  }
+
+  /**
+   * Makes misses wait until `until` settles, at most `timeoutMs` (0 to 2^31 - 1, a timer's
+   * range), before they load: for a layer that is restoring entries (persistence hydrating
+   * after a reload), so that a key it brings back is served from it rather than loaded again.
+   * A miss meanwhile is registered at once (callers of the same key join it) and is counted,
+   * as a hit or a miss, when the wait ends.
    */
   holdLoads(until: PromiseLike<unknown>, timeoutMs: number): void {
-    checkDelay('holdLoads: timeoutMs', timeoutMs)
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const hold: Promise<void> = Promise.race([
-      Promise.resolve(until).then(noop, noop),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs)
-      }),
-    ]).then(() => {
-      clearTimeout(timer)
-      if (this.#hold === hold) this.#hold = null
-    })
-    this.#hold = hold
+    this.#loads.hold(until, timeoutMs)
   }
 
   /** Records one execution time sample, in nanoseconds, as the Python original's `update_profiling`. */
   updateProfiling(execTimeNs: number): void {
-    checkNumber('updateProfiling: execTimeNs', execTimeNs, {
-      min: 0,
-      allowed: 'a finite number of nanoseconds >= 0',
-    })
-    this.#minNs = this.#calls === 0 ? execTimeNs : Math.min(this.#minNs, execTimeNs)
-    this.#maxNs = Math.max(this.#maxNs, execTimeNs)
-    this.#totalNs += execTimeNs
-    this.#calls++
+    this.#stats.sample(
+      checkNumber('updateProfiling: execTimeNs', execTimeNs, {
+        min: 0,
+        allowed: 'a finite number of nanoseconds >= 0',
+      }),
+    )
   }
 
   /** A snapshot of the counters as typed numbers; {@link formatStats} renders the original's dictionary. */
   getStats(): CacheStats {
-    const lookups = this.#hits + this.#misses
-    return {
-      hits: this.#hits,
-      misses: this.#misses,
-      hitRatio: lookups === 0 ? 0 : this.#hits / lookups,
-      evictions: { capacity: this.#evictedCapacity, expired: this.#evictedExpired },
-      totalCalls: this.#calls,
-      avgTimeMs: this.#calls === 0 ? 0 : this.#totalNs / this.#calls / 1e6,
-      minTimeMs: this.#minNs / 1e6,
-      maxTimeMs: this.#maxNs / 1e6,
-      size: this.#index.size,
-      maxsize: this.maxsize,
-      ttl: this.ttl,
-      loadsInFlight: this.#running,
-    }
+    return this.#stats.snapshot(this.#index.size, this.maxsize, this.ttl, this.#loads.running)
   }
 
   /**
@@ -418,14 +340,9 @@ export class AsyncCache<K = unknown, V = unknown> {
    * other listeners.
    */
   subscribe(listener: CacheListener<K, V>): () => void {
-    if (typeof listener !== 'function') {
-      throw new TypeError(`subscribe: listener must be a function, got ${typeof listener}`)
-    }
+    const unsubscribe = subscribeTo(this.#listeners, listener, 'subscribe')
     this.#track(false)
-    this.#listeners = [...this.#listeners, listener]
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener)
-    }
+    return unsubscribe
   }
 
   /**
@@ -433,12 +350,12 @@ export class AsyncCache<K = unknown, V = unknown> {
    * loader at once or never; while they are, it may call it later.
    */
   get holding(): boolean {
-    return this.#hold !== null
+    return this.#loads.holding
   }
 
   /** Whether anyone listens: layers check it before building an event, as the cache does. */
   get listening(): boolean {
-    return this.#listeners.length > 0
+    return this.#listeners.size > 0
   }
 
   /**
@@ -446,16 +363,17 @@ export class AsyncCache<K = unknown, V = unknown> {
    * (fetch, persistence) put their own events beside the cache's.
    */
   publish(event: CacheEventInit<K, V>): void {
-    if (this.#listeners.length > 0) this.#emit(event)
+    if (this.#listeners.size > 0) this.#emit(event)
   }
 
-  /** Fresh and stale entries, hottest first, for tools. Costs nothing unless called. */
+  /** Fresh and stale entries, hottest first, for tools; expired ones met are removed first. */
   inspect(): EntrySnapshot<K, V>[] {
+    this.purgeExpired()
     const now = this.now()
     const out: EntrySnapshot<K, V>[] = []
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
-      const freshness = this.#state(i)
-      if (freshness === EXPIRED) continue
+      const state = this.#state(i)
+      if (state === EXPIRED) continue
       const expires = this.#expires?.[i] ?? Infinity
       const born = this.#born?.[i] ?? Number.NaN
       out.push({
@@ -465,7 +383,7 @@ export class AsyncCache<K = unknown, V = unknown> {
         frequency: this.#order.frequency(i),
         ageMs: Number.isNaN(born) ? null : now - born,
         ttlRemainingMs: expires === Infinity ? null : expires - now,
-        stale: freshness === STALE,
+        stale: state === STALE,
       })
     }
     for (const inspector of this.#inspectors) {
@@ -488,8 +406,12 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
   }
 
-  /** Every fresh or stale entry with its expiry and LFU frequency, coldest first (restore them in reverse, hottest first). */
+  /**
+   * Every fresh or stale entry with its expiry and LFU frequency, coldest first (restore them
+   * in reverse, hottest first); expired ones met are removed first.
+   */
   dump(): EntryRecord<K, V>[] {
+    this.purgeExpired()
     const out: EntryRecord<K, V>[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
       if (this.#state(i) !== EXPIRED) out.push(this.#record(i))
@@ -502,19 +424,8 @@ export class AsyncCache<K = unknown, V = unknown> {
    * marking a use; `undefined` when the key is absent or expired.
    */
   info(key: K): EntryRecord<K, V> | undefined {
-    const i = this.#index.get(key)
-    return i === undefined || this.#state(i) === EXPIRED ? undefined : this.#record(i)
-  }
-
-  #record(i: number): EntryRecord<K, V> {
-    const expires = this.#expires?.[i] ?? Infinity
-    const frequency = this.#order.frequency(i)
-    return {
-      key: this.#keys[i] as K,
-      value: this.#values[i] as V,
-      expiresAt: expires === Infinity ? null : expires,
-      ...(frequency === undefined ? {} : { frequency }),
-    }
+    const i = this.#live(key)
+    return i === undefined ? undefined : this.#record(i)
   }
 
   /**
@@ -539,8 +450,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       max: Number.MAX_SAFE_INTEGER,
       allowed: 'a positive integer',
     })
-    const held = this.#index.get(key)
-    if (held !== undefined && this.#freshness(held) !== EXPIRED) return 'held'
+    if (this.#live(key) !== undefined) return 'held'
     if (expiresAt !== null && this.now() >= expiresAt + this.#swrMs) return 'expired'
     if (this.#index.size >= this.maxsize) {
       const victim = this.#order.coldest()
@@ -554,9 +464,20 @@ export class AsyncCache<K = unknown, V = unknown> {
     return 'restored'
   }
 
+  #record(i: number): EntryRecord<K, V> {
+    const expires = this.#expires?.[i] ?? Infinity
+    const frequency = this.#order.frequency(i)
+    return {
+      key: this.#keys[i] as K,
+      value: this.#values[i] as V,
+      expiresAt: expires === Infinity ? null : expires,
+      ...(frequency === undefined ? {} : { frequency }),
+    }
+  }
+
   /**
-   * Fresh keys, hottest first, without marking use or removing expired entries. Do not modify
-   * the cache while iterating.
+   * Fresh keys, hottest first, without marking use; expired entries met are removed before the
+   * walk starts. Do not modify the cache while iterating.
    */
   *keys(): IterableIterator<K> {
     for (const i of this.#freshSlots()) yield this.#keys[i] as K
@@ -578,22 +499,30 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   *#freshSlots(): Generator<number> {
+    this.purgeExpired()
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
       if (this.#state(i) === FRESH) yield i
     }
   }
 
+  /** The slot of `key` if it holds a fresh or stale entry; an expired one met here is removed. */
+  #live(key: K): number | undefined {
+    const i = this.#index.get(key)
+    return i === undefined || this.#meet(i) === EXPIRED ? undefined : i
+  }
+
   /**
-   * FRESH, STALE or EXPIRED; an expired entry is removed here, so that its bookkeeping never
-   * outlives it (the original leaked its expiry table and evicted the wrong key here).
+   * FRESH, STALE or EXPIRED, as a lookup meets slot `i`: an expired entry is removed here, so
+   * that its bookkeeping never outlives it (the original leaked its expiry table and evicted
+   * the wrong key here) and a later `set` makes a new entry.
    */
-  #freshness(i: number): number {
+  #meet(i: number): number {
     const state = this.#state(i)
     if (state === EXPIRED) this.#evict(i, 'expired')
     return state
   }
 
-  /** FRESH, STALE or EXPIRED, and nothing else: #freshness is the one that removes. */
+  /** FRESH, STALE or EXPIRED, and nothing else: #meet is the one that removes. */
   #state(i: number): number {
     const expires = this.#expires === null ? Infinity : this.#expires[i]
     if (expires === Infinity) return FRESH
@@ -616,7 +545,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       // eviction is told by the caller, once the new entry is complete (#announce).
       i = this.#order.coldest()
       const reason = this.#state(i) === EXPIRED ? 'expired' : 'capacity'
-      if (this.#listeners.length > 0) {
+      if (this.#listeners.size > 0) {
         this.#evictedKey = this.#keys[i]
         this.#evictedValue = this.#values[i]
         this.#evictedReason = reason
@@ -666,7 +595,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     const value = this.#values[i] as V
     const key = this.#unlink(i, reason)
     this.#release(i)
-    if (this.#listeners.length > 0) this.#emit({ type: 'evict', key, value, reason })
+    if (this.#listeners.size > 0) this.#emit({ type: 'evict', key, value, reason })
   }
 
   /**
@@ -678,13 +607,13 @@ export class AsyncCache<K = unknown, V = unknown> {
     const key = this.#keys[i] as K
     this.#order.remove(i)
     this.#index.delete(key)
-    if (reason === 'capacity') this.#evictedCapacity++
-    else if (reason === 'expired') this.#evictedExpired++
+    if (reason === 'capacity') this.#stats.evictedCapacity++
+    else if (reason === 'expired') this.#stats.evictedExpired++
     return key
   }
 
   /** Whether slot `i` holds an entry (and not a freed or reused slot's leftovers). */
-  #live(i: number): boolean {
+  #holds(i: number): boolean {
     return this.#index.get(this.#keys[i] as K) === i
   }
 
@@ -706,42 +635,17 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (this.#resolved !== null && this.#resolved[i] !== undefined) this.#resolved[i] = undefined
   }
 
-  #zeroStats(): void {
-    this.#hits = this.#misses = this.#evictedCapacity = this.#evictedExpired = 0
-    this.#calls = this.#totalNs = this.#minNs = this.#maxNs = 0
-  }
-
   #emit(init: CacheEventInit<K, V>, now = this.now()): void {
     const event = init as CacheEvent<K, V>
     event.time = now
-    for (const listener of this.#listeners) {
-      try {
-        listener(event)
-      } catch (error) {
-        console.error(`asynccache: a listener threw on a '${event.type}' event`, error)
-      }
-    }
-  }
-
-  /** A `set`, `delete` or `clear` of `key` wins over its load in flight. */
-  #supersede(key: K): void {
-    const flight = this.#flights.get(key)
-    if (flight === undefined) return
-    flight.store = false
-    this.#flights.delete(key)
-  }
-
-  /** Counts a miss and starts its load. */
-  #miss(key: K, loader: Loader<V>): Flight<K, V> {
-    this.#count(key, false)
-    return this.#load(key, loader)
+    tell(this.#listeners, event, `a '${event.type}' event`)
   }
 
   /** Counts a lookup as a hit or a miss, and tells the listeners. */
   #count(key: K, hit: boolean): void {
-    if (hit) this.#hits++
-    else this.#misses++
-    if (this.#listeners.length > 0) this.#emit({ type: hit ? 'hit' : 'miss', key })
+    if (hit) this.#stats.hits++
+    else this.#stats.misses++
+    if (this.#listeners.size > 0) this.#emit({ type: hit ? 'hit' : 'miss', key })
   }
 
   /**
@@ -749,160 +653,34 @@ export class AsyncCache<K = unknown, V = unknown> {
    * the hit, marking the use and starting the refresh of a stale entry; `undefined` otherwise.
    */
   #serve(key: K, loader: Loader<V>): Promise<V> | undefined {
-    const i = this.#index.get(key)
+    const i = this.#live(key)
     if (i === undefined) return undefined
-    const freshness = this.#freshness(i)
-    if (freshness === EXPIRED) return undefined
-    // Taken before the events: a listener (or the refresh's loader) may change the cache.
+    const stale = this.#state(i) === STALE
+    const value = this.#served(i, key)
+    if (stale) this.#loads.revalidate(key, loader)
+    return value
+  }
+
+  /** Slot `i`'s value as a resolved promise, counted as a hit and marked used. */
+  #served(i: number, key: K): Promise<V> {
+    // Taken before the events: a listener (or a refresh's loader) may change the cache.
     this.#resolved ??= []
     this.#resolved[i] ??= Promise.resolve(this.#values[i] as V)
     const value = this.#resolved[i]
     this.#order.touch(i)
     this.#count(key, true)
-    if (freshness === STALE) this.#revalidate(key, loader)
     return value
-  }
-
-  /** A miss while loads are held: it waits, then is served from memory if the key came back. */
-  #held(key: K, loader: Loader<V>): Flight<K, V> {
-    const flight = this.#flight(key)
-    flight.promise = (this.#hold as Promise<void>).then(() => {
-      if (flight.controller.signal.aborted) throw flight.controller.signal.reason
-      if (this.#flights.get(key) === flight) this.#flights.delete(key)
-      const served = this.#serve(key, loader)
-      if (served !== undefined) return served
-      // Someone may have started a load since (after a delete superseded this one): its
-      // callers and these now wait for it together.
-      const other = this.#flights.get(key)
-      if (other !== undefined) {
-        this.#count(key, true)
-        other.waiters += flight.waiters
-        return other.promise
-      }
-      this.#count(key, false)
-      this.#flights.set(key, flight)
-      flight.store = true
-      return this.#run(flight, loader)
-    })
-    flight.promise.catch(noop)
-    return flight
-  }
-
-  /** A new flight for `key`, registered so that later callers join it. */
-  #flight(key: K): Flight<K, V> {
-    const flight: Flight<K, V> = {
-      key,
-      promise: undefined as never,
-      controller: new AbortController(),
-      waiters: 0,
-      store: true,
-      background: false,
-    }
-    this.#flights.set(key, flight)
-    return flight
-  }
-
-  #load(key: K, loader: Loader<V>): Flight<K, V> {
-    const flight = this.#flight(key)
-    flight.promise = this.#run(flight, loader)
-    // Every waiter may have left (or none was ever there): the rejection must still count as handled.
-    flight.promise.catch(noop)
-    return flight
-  }
-
-  /** Runs the loader of a registered flight: timing, storing, events. */
-  #run(flight: Flight<K, V>, loader: Loader<V>): Promise<V> {
-    const { key, controller } = flight
-    const context: LoadContext = {}
-    this.#running++
-    if (this.#listeners.length > 0) this.#emit({ type: 'load-start', key })
-    const start = performance.now()
-    let result: Promise<V>
-    try {
-      result = Promise.resolve(loader(controller.signal, context))
-    } catch (error) {
-      result = Promise.reject(error)
-    }
-    const fail = (error: unknown): never => {
-      if (this.#listeners.length > 0) {
-        this.#emit({ type: 'load-error', key, error, durationMs: performance.now() - start })
-      }
-      throw error
-    }
-    return result.then(
-      (value) => {
-        const ms = performance.now() - start
-        this.#settle(flight)
-        // Abandoned by every caller: a late value is not trusted to be wanted, nor stored.
-        if (controller.signal.aborted) return fail(controller.signal.reason)
-        let ttl = this.#ttlMs
-        try {
-          if (context.ttl !== undefined) ttl = ttlMs(context.ttl)
-        } catch (error) {
-          return fail(
-            new RangeError(`getOrLoad: the loader set context.${(error as Error).message}`),
-          )
-        }
-        this.updateProfiling(ms * 1e6)
-        if (flight.store && context.store !== false) this.#store(key, value, ttl)
-        if (this.#listeners.length > 0) this.#emit({ type: 'load-success', key, durationMs: ms })
-        return value
-      },
-      (error: unknown) => {
-        this.#settle(flight)
-        return fail(error)
-      },
-    )
-  }
-
-  #settle(flight: Flight<K, V>): void {
-    this.#running--
-    if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key)
   }
 
   /** Stores a loaded value without counting a use: loading is not using. */
   #store(key: K, value: V, ttl: number): void {
-    let i = this.#index.get(key)
+    let i = this.#live(key)
     if (i === undefined) i = this.#insert(key, value, 1)
     else this.#setValue(i, value)
     this.#stamp(i, ttl)
-    if (this.#listeners.length > 0) {
+    if (this.#listeners.size > 0) {
       this.#announce()
       this.#emit({ type: 'set', key, value })
     }
-  }
-
-  /** Serves a stale entry's refresh: one background load per key, its failure kept quiet. */
-  #revalidate(key: K, loader: Loader<V>): void {
-    if (this.#listeners.length > 0) this.#emit({ type: 'stale', key })
-    if (this.#flights.has(key)) return
-    // The cache itself waits for a refresh until a caller joins (see getOrLoad).
-    const flight = this.#load(key, loader)
-    flight.background = true
-    flight.waiters++
-  }
-
-  #wait(flight: Flight<K, V>, signal: AbortSignal): Promise<V> {
-    return new Promise<V>((resolve, reject) => {
-      const leave = () => {
-        reject(signal.reason)
-        if (--flight.waiters === 0) {
-          flight.store = false
-          if (this.#flights.get(flight.key) === flight) this.#flights.delete(flight.key)
-          flight.controller.abort(signal.reason)
-        }
-      }
-      signal.addEventListener('abort', leave, { once: true })
-      flight.promise.then(
-        (value) => {
-          signal.removeEventListener('abort', leave)
-          resolve(value)
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', leave)
-          reject(error)
-        },
-      )
-    })
   }
 }

@@ -1,13 +1,7 @@
-export type {
-  EntryAnnotations,
-  EntryRecord,
-  EntrySnapshot,
-  LoadContext,
-  Loader,
-  LoadOptions,
-  RestoreResult,
-} from './cache.js'
+export type { EntryAnnotations, EntryRecord, EntrySnapshot, RestoreResult } from './cache.js'
 export { AsyncCache } from './cache.js'
+export type { NumberRule } from './check.js'
+export { checkDelay, checkNumber, checkType, describe, MAX_DELAY_MS } from './check.js'
 export type {
   CacheEvent,
   CacheEventInit,
@@ -18,6 +12,7 @@ export type {
 } from './events.js'
 export type { HashKey } from './keys.js'
 export { HashableWrapper, hasIdentity, isIterable, isMapping, makeHashable } from './keys.js'
+export type { LoadContext, Loader, LoadOptions } from './loading.js'
 export type { AsyncCacheOptions, SetOptions } from './options.js'
 export type { PolicyName } from './policy.js'
 export { listCaches, onCachesChange, unregisterCache } from './registry.js'

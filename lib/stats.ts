@@ -23,6 +23,53 @@ export interface CacheStats {
   loadsInFlight: number
 }
 
+/**
+ * A cache's counters: lookups, evictions by reason, and execution-time samples. Kept apart from
+ * the entries so that what is counted, and how a snapshot reads them, is written in one place.
+ */
+export class Counters {
+  hits = 0
+  misses = 0
+  evictedCapacity = 0
+  evictedExpired = 0
+  calls = 0
+  totalNs = 0
+  minNs = 0
+  maxNs = 0
+
+  /** Records one execution-time sample, in nanoseconds (checked by the caller). */
+  sample(ns: number): void {
+    this.minNs = this.calls === 0 ? ns : Math.min(this.minNs, ns)
+    this.maxNs = Math.max(this.maxNs, ns)
+    this.totalNs += ns
+    this.calls++
+  }
+
+  reset(): void {
+    this.hits = this.misses = this.evictedCapacity = this.evictedExpired = 0
+    this.calls = this.totalNs = this.minNs = this.maxNs = 0
+  }
+
+  /** The counters as {@link CacheStats}, with what only the cache knows. */
+  snapshot(size: number, maxsize: number, ttl: number | null, loadsInFlight: number): CacheStats {
+    const lookups = this.hits + this.misses
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      hitRatio: lookups === 0 ? 0 : this.hits / lookups,
+      evictions: { capacity: this.evictedCapacity, expired: this.evictedExpired },
+      totalCalls: this.calls,
+      avgTimeMs: this.calls === 0 ? 0 : this.totalNs / this.calls / 1e6,
+      minTimeMs: this.minNs / 1e6,
+      maxTimeMs: this.maxNs / 1e6,
+      size,
+      maxsize,
+      ttl,
+      loadsInFlight,
+    }
+  }
+}
+
 /** The statistics dictionary of the Python original, field for field and format for format. */
 export interface FormattedStats {
   hits: number

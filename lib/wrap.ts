@@ -57,18 +57,6 @@ function isInstance(self: unknown, wrapper: AnyFunction): self is object {
 
 const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
 
-// The loader every wrapper passes to getOrLoad, which calls it at once or never (while loads
-// are held, a wrapper passes a closure instead): the call's function, `this` and arguments
-// wait here meanwhile, so that a hit allocates no closure, and a one-argument call no list.
-let pendingFn: AnyFunction
-let pendingThis: unknown
-let pendingArgs: unknown[] | undefined
-let pendingArg: unknown
-const runPending = () =>
-  pendingArgs === undefined
-    ? pendingFn.call(pendingThis, pendingArg)
-    : pendingFn.apply(pendingThis, pendingArgs)
-
 /**
  * Caches the results of an async function, the TypeScript counterpart of the original's
  * `@async_cache`: one {@link AsyncCache} per decorated function, single-flight loading, keys
@@ -92,7 +80,12 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
 
   function wrap<F extends AnyFunction>(fn: F, name: string | undefined): CachedFunction<F> {
     type R = Awaited<ReturnType<F>>
-    const cache = new AsyncCache<HashKey, R>({ maxsize: 128, name, ...cacheOptions })
+    // An option given as undefined means its default, as everywhere.
+    const cache = new AsyncCache<HashKey, R>({
+      ...cacheOptions,
+      maxsize: cacheOptions.maxsize ?? 128,
+      name: cacheOptions.name ?? name,
+    })
     const keyOf = (self: unknown, args: unknown[]): HashKey => {
       const key =
         customKey === undefined
@@ -118,29 +111,11 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
         // As from an async function: an argument that cannot be keyed (a cycle) rejects.
         return Promise.reject(error)
       }
-      // While loads are held, the loader runs later, after other calls: it needs its own closure.
-      if (cache.holding) {
-        const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
-        return cache.getOrLoad(key, load as () => Promise<R>)
-      }
-      // Listeners run inside getOrLoad and may call other wrappers, which overwrite the pending
-      // call: each call puts back what it found, so that the outer loader still sees its own.
-      const outerFn = pendingFn
-      const outerThis = pendingThis
-      const outerArgs = pendingArgs
-      const outerArg = pendingArg
-      pendingFn = fn
-      pendingThis = this
-      pendingArgs = args
-      pendingArg = arg
-      try {
-        return cache.getOrLoad(key, runPending as () => Promise<R>)
-      } finally {
-        pendingFn = outerFn
-        pendingThis = outerThis
-        pendingArgs = outerArgs
-        pendingArg = outerArg
-      }
+      // A hit allocates nothing; the loader's closure is made only when there is a load to run.
+      const hit = cache.hit(key)
+      if (hit !== undefined) return hit
+      const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
+      return cache.getOrLoad(key, load as () => Promise<R>)
     }
     Object.defineProperty(cached, 'name', { value: fn.name })
     Object.defineProperty(cached, 'cacheInstance', { value: cache })

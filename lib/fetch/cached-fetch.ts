@@ -1,4 +1,4 @@
-import type { AsyncCache, LoadContext, Loader } from '../cache.js'
+import type { AsyncCache, LoadContext, Loader } from '../index.js'
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'

@@ -1,4 +1,4 @@
-import type { LoadContext } from '../cache.js'
+import type { LoadContext } from '../index.js'
 import { freshSeconds, parseCacheControl } from './cache-control.js'
 import { isReplayable } from './snapshot.js'
 

@@ -19,7 +19,7 @@ export const KB = 1024
 
 /** The package's entry points; targets from issue 7 (both missed today: see the README). */
 export const entries: Entry[] = [
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7 * KB },
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.5 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {
     specifier: 'asynccache/persist',

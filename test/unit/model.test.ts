@@ -71,7 +71,8 @@ class Model {
 
   set(key: number, value: number, ttlMs: number) {
     const expires = ttlMs > 0 ? this.clock() + ttlMs : 0
-    const e = this.entries.find((x) => x.key === key)
+    // An expired entry is gone first: the set makes a new one.
+    const e = this.find(key)?.e
     if (e !== undefined) {
       Object.assign(e, { value, expires, freq: e.freq + 1, use: ++this.tick })
       return
@@ -86,7 +87,7 @@ class Model {
   }
 
   delete(key: number) {
-    const e = this.entries.find((x) => x.key === key)
+    const e = this.find(key)?.e
     if (e) this.remove(e)
     return e !== undefined
   }
@@ -96,8 +97,9 @@ class Model {
     this.hits = this.misses = this.expired = this.capacity = 0
   }
 
-  /** Fresh keys, hottest first; iteration removes nothing. */
+  /** Fresh keys, hottest first; a walk removes the expired entries it meets first. */
   keysHotFirst() {
+    for (const e of [...this.entries]) this.find(e.key)
     return this.coldFirst()
       .reverse()
       .filter((e) => this.state(e) === 'fresh')
