@@ -71,6 +71,8 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: 'unit',
           environment: 'happy-dom',
+          // For the tests that watch caches being collected (the registry's pruning).
+          execArgv: ['--expose-gc'],
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
         },
       },

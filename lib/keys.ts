@@ -231,7 +231,7 @@ function encodeRecord(value: Record<string, unknown>, walk: Walk): string {
     out += `${last === undefined ? '' : ','}${quoted(k)}:${encode(value[k], walk)}`
     last = k
   }
-  return `${out}}`
+  return `${out}${encodeSymbolProperties(value, walk, last === undefined)}}`
 }
 
 function encodeSortedRecord(value: Record<string, unknown>, walk: Walk): string {
@@ -240,7 +240,26 @@ function encodeSortedRecord(value: Record<string, unknown>, walk: Walk): string 
   for (let i = 0; i < keys.length; i++) {
     out += `${i === 0 ? '' : ','}${quoted(keys[i])}:${encode(value[keys[i]], walk)}`
   }
-  return `${out}}`
+  return `${out}${encodeSymbolProperties(value, walk, keys.length === 0)}}`
+}
+
+/**
+ * A record's own enumerable symbol-keyed properties, sorted, after its named ones: the
+ * arguments differ observably when they do. Symbols encode as values do (registered ones by
+ * name, others by identity), never quoted, so no property name can read as one.
+ */
+function encodeSymbolProperties(value: object, walk: Walk, first: boolean): string {
+  const symbols = Object.getOwnPropertySymbols(value)
+  if (symbols.length === 0) return ''
+  const parts: string[] = []
+  for (const symbol of symbols) {
+    if (Object.prototype.propertyIsEnumerable.call(value, symbol)) {
+      parts.push(
+        `${encode(symbol, walk)}:${encode((value as Record<symbol, unknown>)[symbol], walk)}`,
+      )
+    }
+  }
+  return parts.length === 0 ? '' : (first ? '' : ',') + encodeSorted(parts)
 }
 
 // Property names repeat from call to call: their JSON forms are kept, a bounded number of them.

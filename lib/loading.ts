@@ -123,13 +123,16 @@ export class Loads<K, V> {
     return signal === undefined ? flight.promise : this.#wait(flight, signal)
   }
 
-  /** Starts a stale entry's refresh, held open by the cache itself until a caller joins it. */
+  /**
+   * Starts (or finds) a stale entry's refresh, held open by the cache itself until a caller
+   * joins it. Its flight exists before the `stale` event that reports it.
+   */
   revalidate(key: K, loader: Loader<V>): void {
+    const running = this.#flights.get(key)
+    const flight = running ?? this.#open(key)
+    if (running === undefined) flight.background = true
     if (this.#host.listening()) this.#host.emit({ type: 'stale', key })
-    if (this.#flights.has(key)) return
-    const flight = this.#open(key)
-    flight.background = true
-    this.#run(flight, loader)
+    if (running === undefined) this.#run(flight, loader)
   }
 
   /** A `set` or `delete` of `key` wins over its load in flight. */
