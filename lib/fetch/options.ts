@@ -1,6 +1,4 @@
-import { AsyncCache } from '../cache.js'
-import { checkType } from '../check.js'
-import type { AsyncCacheOptions } from '../options.js'
+import { AsyncCache, type AsyncCacheOptions, checkType } from '../index.js'
 import type { ResponseSnapshot } from './snapshot.js'
 import type { StoreRules } from './store-decision.js'
 
