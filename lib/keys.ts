@@ -75,11 +75,26 @@ export function isMapping(
 
 let lastId = 0
 const ids = new WeakMap<WeakKey, number>()
-// Only newer engines accept symbols as weak keys; elsewhere unregistered symbols are held.
-const symbolIds = new Map<symbol, number>()
+/**
+ * Where unregistered symbols' ids live: with the objects' where the engine accepts symbols as
+ * weak keys (Chrome 108, Node 20, Safari 17 and later), so that a symbol's id goes with it; held
+ * in a Map elsewhere. Found out on first use, not on import.
+ */
+let symbolIds: Map<symbol, number> | WeakMap<WeakKey, number> | undefined
+function symbolTable(): Map<symbol, number> | WeakMap<WeakKey, number> {
+  if (symbolIds === undefined) {
+    try {
+      ids.set(Symbol() as unknown as WeakKey, 0)
+      symbolIds = ids
+    } catch {
+      symbolIds = new Map()
+    }
+  }
+  return symbolIds
+}
 
 function identityOf(value: object | symbol): number {
-  const table = (typeof value === 'symbol' ? symbolIds : ids) as Map<object | symbol, number>
+  const table = (typeof value === 'symbol' ? symbolTable() : ids) as Map<object | symbol, number>
   let id = table.get(value)
   if (id === undefined) {
     id = ++lastId
