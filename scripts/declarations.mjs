@@ -24,9 +24,11 @@ export function typesEntries(exportsMap) {
 }
 
 // `from '…'`, `import '…'`, `import('…')` and `/// <reference types="…" />`: every way a
-// declaration file can pull in another module.
+// declaration file can pull in another module. Comments (TSDoc examples) are skipped.
 const SPECIFIER =
   /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]|<reference\s+types=['"]([^'"]+)['"]/g
+
+const COMMENT = /\/\*[\s\S]*?\*\/|^\s*\/\/(?!\/ <reference).*$/gm
 
 /**
  * The module specifiers a declaration file imports.
@@ -34,7 +36,8 @@ const SPECIFIER =
  * @returns {string[]}
  */
 export function importsOf(file) {
-  return [...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((m) => m[1] ?? m[2])
+  const code = readFileSync(file, 'utf8').replace(COMMENT, '')
+  return [...code.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2])
 }
 
 /**

@@ -1,0 +1,315 @@
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { format } from 'node:util'
+import type { Browser } from 'playwright-core'
+import { createServer, type Plugin, preview } from 'vite'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { declarationClosure, packageName, typesEntries } from '../../scripts/declarations.mjs'
+import { codeBlocks, expectedOutput } from '../support/readme.js'
+import { launchChromium } from './harness.js'
+
+/**
+ * The package as a newcomer meets it: `npm pack`, installed from the tarball (offline) into an
+ * app laid out like create-vite's vanilla-ts template, outside this repository so that nothing
+ * of its node_modules (Preact, uPlot) is in reach. Then: what the tarball holds, publint and
+ * attw, the dependencies npm installs, the declarations type-checked by the app's own tsc with
+ * skipLibCheck off, every entry require()d and imported by Node, and the README's examples run
+ * by the app in real Chromium, in development and in a production build.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const bin = (name: string) => join(root, 'node_modules/.bin', name)
+
+interface Packed {
+  filename: string
+  size: number
+  unpackedSize: number
+  files: { path: string }[]
+}
+
+/** Runs a command to completion; throws with its output unless it exits with status 0. */
+function run(command: string, args: string[], options: SpawnSyncOptions = {}): string {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options })
+  if (result.status !== 0) {
+    throw new Error(
+      `\`${command} ${args.join(' ')}\` exited with ${result.status}:\n${result.stdout}${result.stderr}`,
+    )
+  }
+  return String(result.stdout)
+}
+
+/** `npm pack` of a directory into `destination`; what npm says it packed. */
+function pack(directory: string, destination: string): Packed {
+  const out = run('npm', [
+    'pack',
+    directory,
+    '--json',
+    '--ignore-scripts',
+    '--pack-destination',
+    destination,
+  ])
+  return (JSON.parse(out) as Packed[])[0]
+}
+
+let work: string
+let app: string
+let packed: Packed
+/** `npm ls --all` in the app right after the install. */
+let tree: { status: number | null; stdout: string }
+/** The README's ```ts and ```ts browser blocks, in that order: src/examples/example-<n>.ts. */
+const examples: string[] = []
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'asynccache-consumer-'))
+  app = join(work, 'app')
+  cpSync(join(root, 'test/e2e/fixtures/vanilla-ts'), app, { recursive: true })
+  // What `npm pack` (through the prepack script) and `npm publish` build.
+  run('npm', ['run', 'build:lib'])
+  packed = pack(root, work)
+  // The dependencies come as tarballs of the installed copies: the install needs no network.
+  const tarballs = [
+    packed.filename,
+    ...Object.keys(manifest.dependencies ?? {}).map(
+      (name) => pack(join(root, 'node_modules', name), work).filename,
+    ),
+  ].map((file) => join(work, file))
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], { cwd: app })
+  tree = spawnSync('npm', ['ls', '--all'], { cwd: app, encoding: 'utf8' })
+  // The app's tools are this repository's Vite and TypeScript.
+  symlinkSync(join(root, 'node_modules/vite'), join(app, 'node_modules/vite'), 'dir')
+  // The README's examples, as the app's modules (src/main.ts runs them in order).
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  mkdirSync(join(app, 'src/examples'))
+  examples.push(...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser'))
+  examples.forEach((code, i) => {
+    writeFileSync(join(app, `src/examples/example-${i + 1}.ts`), code)
+  })
+}, 120_000)
+
+afterAll(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true })
+})
+
+describe('the packed tarball', () => {
+  test('holds the build, the declarations reached from "exports", LICENSE, README and nothing else', () => {
+    const paths = packed.files.map((f) => f.path)
+    expect(paths.filter((p) => !p.startsWith('dist/')).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ])
+    expect(paths.filter((p) => p.endsWith('.map'))).toEqual([])
+    const installed = join(app, 'node_modules/asynccache')
+    const { files } = declarationClosure(
+      typesEntries(manifest.exports).map((entry) => join(installed, entry)),
+    )
+    const shipped = paths.filter((p) => p.endsWith('.d.ts')).map((p) => join(installed, p))
+    expect(shipped.sort()).toEqual([...files].sort())
+  })
+
+  test('publint (strict) finds nothing to report', () => {
+    expect(run(bin('publint'), ['run', '--strict', join(work, packed.filename)])).toContain(
+      'All good!',
+    )
+  })
+
+  test('attw finds no problem for bundlers and Node 16+ ESM (ESM-only profile)', () => {
+    // node16-from-CJS is left out: TypeScript calls a require() of an ES module "dynamic import
+    // only", though Node 20.19+ runs it (the require() test below does).
+    run(bin('attw'), [join(work, packed.filename), '--profile', 'esm-only', '--format', 'table'])
+  })
+
+  test('its dependencies are exactly the packages its JavaScript imports at run time', () => {
+    const installed = join(app, 'node_modules/asynccache')
+    const imported = new Set(
+      packed.files
+        .filter((f) => f.path.endsWith('.js'))
+        .flatMap((f) =>
+          [
+            ...readFileSync(join(installed, f.path), 'utf8').matchAll(/\bfrom\s*"([^".][^"]*)"/g),
+          ].map((m) => packageName(m[1])),
+        ),
+    )
+    const declared = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]
+    expect([...imported].sort()).toEqual(
+      [...imported].filter((name) => declared.includes(name)).sort(),
+    )
+    expect(Object.keys(manifest.dependencies ?? {}).filter((name) => !imported.has(name))).toEqual(
+      [],
+    )
+  })
+
+  test('installs without a missing, invalid or unmet peer dependency, and without Preact or uPlot', () => {
+    expect(tree.stdout).not.toMatch(/UNMET|invalid|missing|extraneous/)
+    expect(tree.status).toBe(0)
+    const resolve = createRequire(join(app, 'package.json')).resolve
+    for (const bundled of ['preact', 'uplot']) {
+      expect(() => resolve(bundled)).toThrow(/Cannot find module/)
+    }
+  })
+
+  test('its declarations import no package but its dependencies and peers', () => {
+    const installed = join(app, 'node_modules/asynccache')
+    const { packages } = declarationClosure(
+      typesEntries(manifest.exports).map((entry) => join(installed, entry)),
+    )
+    const allowed = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]
+    expect([...packages].map(packageName).filter((name) => !allowed.includes(name))).toEqual([])
+  })
+
+  test("the app's tsc, with skipLibCheck off, accepts the declarations and the README's examples", () => {
+    // create-vite's tsconfig (erasableSyntaxOnly, verbatimModuleSyntax, noUnusedLocals, ...)
+    // plus the experimentalDecorators the README asks for; src/types.ts checks nothing is `any`.
+    run(bin('tsc'), ['-p', app, '--skipLibCheck', 'false'])
+  })
+
+  for (const how of ['require', 'import']) {
+    test(`${how}() of every entry works under Node ${process.version}`, () => {
+      const out = run(process.execPath, ['node-entries.mjs', how], { cwd: app })
+      expect(out.trim().split('\n')).toEqual([
+        'asynccache 42 1',
+        'asynccache/fetch /users/1 1',
+        'asynccache/persist unavailable',
+        'asynccache/devtools function Alt+Shift+C',
+      ])
+      const entries = Object.keys(manifest.exports).map((key) => join('asynccache', key))
+      expect(
+        out
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' ')[0]),
+      ).toEqual(entries)
+    })
+  }
+})
+
+/** The API the README's examples call: `/api/users/:id` answers `{ id }`. */
+function usersApi(): Plugin {
+  const handle = (url: string | undefined, response: import('node:http').ServerResponse) => {
+    const id = Number(/^\/api\/users\/(\d+)$/.exec(url ?? '')?.[1])
+    response.setHeader('content-type', 'application/json')
+    response.end(JSON.stringify({ id }))
+  }
+  return {
+    name: 'users-api',
+    configureServer: (server) => {
+      server.middlewares.use('/api/users', (request, response) =>
+        handle(request.originalUrl, response),
+      )
+    },
+    configurePreviewServer: (server) => {
+      server.middlewares.use('/api/users', (request, response) =>
+        handle(request.originalUrl, response),
+      )
+    },
+  }
+}
+
+describe("the README's examples in the create-vite app, in Chromium", () => {
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  /** Loads the app, waits until every example has run; what each printed, and every error. */
+  async function runApp(url: string): Promise<{ printed: string[][]; errors: string[] }> {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const printed: Promise<string>[][] = []
+    const errors: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'info' && message.text().startsWith('example ')) printed.push([])
+      else if (message.type() === 'log') {
+        const args = Promise.all(message.args().map((arg) => arg.jsonValue()))
+        printed.at(-1)?.push(args.then((values) => format(...values)))
+      } else if (message.type() === 'error' || message.type() === 'warning') {
+        errors.push(`console.${message.type()}: ${message.text()} (${message.location().url})`)
+      }
+    })
+    const failed = new Promise<void>((settle) => {
+      page.on('pageerror', (error) => {
+        errors.push(`page error: ${error.message}`)
+        settle()
+      })
+    })
+    await page.goto(url)
+    await Promise.race([
+      page.locator('body[data-done="true"]').waitFor({ state: 'attached' }),
+      failed,
+    ])
+    const result = { printed: await Promise.all(printed.map((p) => Promise.all(p))), errors }
+    await context.close()
+    return result
+  }
+
+  function expectAllRan({ printed, errors }: { printed: string[][]; errors: string[] }) {
+    expect(errors).toEqual([])
+    expect(printed).toHaveLength(examples.length)
+    examples.forEach((code, i) => {
+      expect(printed[i], `README example ${i + 1}`).toEqual(expectedOutput(code, printed[i]))
+    })
+  }
+
+  test('in development (vite), every example runs as written, with no console error', async () => {
+    const server = await createServer({
+      root: app,
+      configFile: false,
+      logLevel: 'error',
+      plugins: [usersApi()],
+      server: { host: '127.0.0.1', port: 0 },
+    })
+    await server.listen()
+    try {
+      expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('in a production build (vite build, vite preview), every example runs as written, with no console error', async () => {
+    // A separate process, as an app's `vite build` runs: the test runner's NODE_ENV=test would
+    // make Vite build for development.
+    const { NODE_ENV: _, VITEST: __, ...env } = process.env
+    run(
+      process.execPath,
+      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      {
+        cwd: app,
+        env,
+      },
+    )
+    const server = await preview({
+      root: app,
+      configFile: false,
+      logLevel: 'error',
+      plugins: [usersApi()],
+      preview: { host: '127.0.0.1', port: 0 },
+    })
+    try {
+      expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+    } finally {
+      await server.close()
+    }
+  })
+})
