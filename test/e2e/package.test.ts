@@ -21,12 +21,12 @@ import { codeBlocks, expectedOutput } from '../support/readme.js'
 import { launchChromium } from './harness.js'
 
 /**
- * The package as a newcomer meets it: `npm pack`, installed from the tarball (offline) into an
- * app laid out like create-vite's vanilla-ts template, outside this repository so that nothing
- * of its node_modules (Preact, uPlot) is in reach. Then: what the tarball holds, publint and
- * attw, the dependencies npm installs, the declarations type-checked by the app's own tsc with
- * skipLibCheck off, every entry require()d and imported by Node, and the README's examples run
- * by the app in real Chromium, in development and in a production build.
+ * The package as a newcomer meets it: `npm pack`, installed from the tarball (offline) into apps
+ * laid out like create-vite's vanilla-ts and preact-ts templates, outside this repository so that
+ * nothing of its node_modules (Preact, uPlot) is in reach. Then: what the tarball holds, publint
+ * and attw, the dependencies npm installs, the declarations type-checked by the apps' own tsc
+ * (with skipLibCheck off in vanilla-ts), every entry require()d and imported by Node, and the
+ * README's examples run by each app in real Chromium, in development and in a production build.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -42,11 +42,22 @@ interface Packed {
 const dependencies = Object.keys(manifest.dependencies ?? {})
 /** The packages the package's JavaScript and declarations may import: dependencies and peers. */
 const runtimePackages = [...dependencies, ...Object.keys(manifest.peerDependencies ?? {})]
+const fixtures = join(root, 'test/e2e/fixtures/create-vite')
+
 /**
- * What the app installs itself, linked from this repository's node_modules once the install is
- * checked: its build tool (tsc runs from here). An entry that needs a peer (react) adds it here.
+ * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates with the README's
+ * `experimentalDecorators`): what each installs itself besides asynccache, linked from this
+ * repository's node_modules once the install is checked (tsc runs from here), and how its
+ * `npm run build` type-checks. An entry that needs a peer (react) adds it to `packages`.
  */
-const appPackages = ['vite']
+const apps = {
+  'vanilla-ts': { packages: ['vite'], tsc: ['-p', '.', '--skipLibCheck', 'false'] },
+  'preact-ts': {
+    packages: ['vite', 'preact', '@preact/preset-vite', '@types/node'],
+    tsc: ['-b'],
+  },
+}
+type AppName = keyof typeof apps
 
 /** `names` and, transitively, their dependencies, as installed in this repository. */
 function installedClosure(names: string[]): string[] {
@@ -86,49 +97,63 @@ function pack(directory: string, destination: string): Packed {
 }
 
 let work: string
-let app: string
+let tarballs: string[]
 let packed: Packed
-/** `npm ls --all` in the app right after the install, and the packages it installed. */
+/** `npm ls --all` in the vanilla-ts app right after the install, and the packages it installed. */
 let tree: { status: number | null; stdout: string }
 let installedPackages: string[]
 /** The README's ```ts and ```ts browser blocks, in that order: src/examples/example-<n>.ts. */
 const examples: string[] = []
+const readme = readFileSync(join(root, 'README.md'), 'utf8')
+examples.push(...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser'))
+const appDir = (name: AppName) => join(work, name)
+
+/** The packages installed in an app's node_modules, scoped ones as `@scope/name`. */
+function packagesIn(dir: string): string[] {
+  return readdirSync(join(dir, 'node_modules'), { withFileTypes: true }).flatMap((entry) =>
+    entry.name.startsWith('@')
+      ? readdirSync(join(dir, 'node_modules', entry.name)).map((n) => `${entry.name}/${n}`)
+      : entry.name.startsWith('.')
+        ? []
+        : [entry.name],
+  )
+}
+
+/** Copies an app, installs the tarballs into it, links its own packages, adds the examples. */
+function installApp(name: AppName, check?: (dir: string) => void): void {
+  const dir = appDir(name)
+  cpSync(join(fixtures, name), dir, { recursive: true })
+  cpSync(join(fixtures, 'run-examples.ts'), join(dir, 'src/run-examples.ts'))
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], { cwd: dir })
+  check?.(dir)
+  for (const pkg of apps[name].packages) {
+    mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true })
+    symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir')
+  }
+  mkdirSync(join(dir, 'src/examples'))
+  examples.forEach((code, i) => {
+    writeFileSync(join(dir, `src/examples/example-${i + 1}.ts`), code)
+  })
+}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'asynccache-consumer-'))
-  app = join(work, 'app')
-  cpSync(join(root, 'test/e2e/fixtures/vanilla-ts'), app, { recursive: true })
   // What `npm pack` (through the prepack script) and `npm publish` build.
   run('npm', ['run', 'build:lib'])
   packed = pack(root, work)
   // The dependencies come as tarballs of the installed copies (theirs too): the install needs
   // no network. Optional peers are not installed, as npm does not install them either.
-  const tarballs = [
+  tarballs = [
     packed.filename,
     ...installedClosure(dependencies).map(
       (name) => pack(join(root, 'node_modules', name), work).filename,
     ),
   ].map((file) => join(work, file))
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], { cwd: app })
-  tree = spawnSync('npm', ['ls', '--all'], { cwd: app, encoding: 'utf8' })
-  installedPackages = readdirSync(join(app, 'node_modules'), { withFileTypes: true }).flatMap(
-    (entry) =>
-      entry.name.startsWith('@')
-        ? readdirSync(join(app, 'node_modules', entry.name)).map((n) => `${entry.name}/${n}`)
-        : entry.name.startsWith('.')
-          ? []
-          : [entry.name],
-  )
-  for (const name of appPackages) {
-    symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir')
-  }
-  // The README's examples, as the app's modules (src/main.ts runs them in order).
-  const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  mkdirSync(join(app, 'src/examples'))
-  examples.push(...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser'))
-  examples.forEach((code, i) => {
-    writeFileSync(join(app, `src/examples/example-${i + 1}.ts`), code)
+  installApp('vanilla-ts', (dir) => {
+    tree = spawnSync('npm', ['ls', '--all'], { cwd: dir, encoding: 'utf8' })
+    installedPackages = packagesIn(dir)
   })
+  installApp('preact-ts')
 }, 120_000)
 
 afterAll(() => {
@@ -144,7 +169,7 @@ describe('the packed tarball', () => {
       'package.json',
     ])
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([])
-    const installed = join(app, 'node_modules/asynccache')
+    const installed = join(appDir('vanilla-ts'), 'node_modules/asynccache')
     const { files } = declarationClosure(
       typesEntries(manifest.exports).map((entry) => join(installed, entry)),
     )
@@ -165,7 +190,7 @@ describe('the packed tarball', () => {
   })
 
   test('its dependencies are exactly the packages its JavaScript imports at run time', () => {
-    const installed = join(app, 'node_modules/asynccache')
+    const installed = join(appDir('vanilla-ts'), 'node_modules/asynccache')
     const imported = new Set(
       packed.files
         .filter((f) => f.path.endsWith('.js'))
@@ -188,7 +213,7 @@ describe('the packed tarball', () => {
   })
 
   test('its declarations import no package but its dependencies and peers', () => {
-    const installed = join(app, 'node_modules/asynccache')
+    const installed = join(appDir('vanilla-ts'), 'node_modules/asynccache')
     const { packages } = declarationClosure(
       typesEntries(manifest.exports).map((entry) => join(installed, entry)),
     )
@@ -197,15 +222,18 @@ describe('the packed tarball', () => {
     ).toEqual([])
   })
 
-  test("the app's tsc, with skipLibCheck off, accepts the declarations and the README's examples", () => {
-    // create-vite's tsconfig (erasableSyntaxOnly, verbatimModuleSyntax, noUnusedLocals, ...)
-    // plus the experimentalDecorators the README asks for; src/types.ts checks nothing is `any`.
-    run(bin('tsc'), ['-p', app, '--skipLibCheck', 'false'])
-  })
+  for (const name of Object.keys(apps) as AppName[]) {
+    test(`the ${name} app's tsc accepts the declarations and the README's examples`, () => {
+      // create-vite's tsconfig (erasableSyntaxOnly, verbatimModuleSyntax, noUnusedLocals, ...)
+      // plus the README's experimentalDecorators; vanilla-ts's src/types.ts checks that nothing
+      // is `any`, with skipLibCheck off.
+      run(bin('tsc'), apps[name].tsc, { cwd: appDir(name) })
+    })
+  }
 
   for (const how of ['require', 'import']) {
     test(`${how}() of every entry works under Node ${process.version}`, () => {
-      const out = run(process.execPath, ['node-entries.mjs', how], { cwd: app })
+      const out = run(process.execPath, ['node-entries.mjs', how], { cwd: appDir('vanilla-ts') })
       expect(out.trim().split('\n')).toEqual([
         'asynccache 42 1',
         'asynccache/fetch /users/1 1',
@@ -245,7 +273,7 @@ function usersApi(): Plugin {
   }
 }
 
-describe("the README's examples in the create-vite app, in Chromium", () => {
+describe("the README's examples in the create-vite apps, in Chromium", () => {
   let browser: Browser
   beforeAll(async () => {
     browser = await launchChromium()
@@ -293,45 +321,46 @@ describe("the README's examples in the create-vite app, in Chromium", () => {
     })
   }
 
-  test('in development (vite), every example runs as written, with no console error', async () => {
-    const server = await createServer({
-      root: app,
-      configFile: false,
-      logLevel: 'error',
-      plugins: [usersApi()],
-      server: { host: '127.0.0.1', port: 0 },
+  for (const name of Object.keys(apps) as AppName[]) {
+    test(`${name}, in development (vite): every example runs as written, with no console error`, async () => {
+      const server = await createServer({
+        root: appDir(name),
+        logLevel: 'error',
+        plugins: [usersApi()],
+        server: { host: '127.0.0.1', port: 0 },
+      })
+      await server.listen()
+      try {
+        expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+      } finally {
+        await server.close()
+      }
     })
-    await server.listen()
-    try {
-      expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
-    } finally {
-      await server.close()
-    }
-  })
 
-  test('in a production build (vite build, vite preview), every example runs as written, with no console error', async () => {
-    // A separate process, as an app's `vite build` runs: the test runner's NODE_ENV=test would
-    // make Vite build for development.
-    const { NODE_ENV: _, VITEST: __, ...env } = process.env
-    run(
-      process.execPath,
-      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
-      {
-        cwd: app,
-        env,
-      },
-    )
-    const server = await preview({
-      root: app,
-      configFile: false,
-      logLevel: 'error',
-      plugins: [usersApi()],
-      preview: { host: '127.0.0.1', port: 0 },
+    test(`${name}, built (vite build, vite preview): every example runs as written, with no console error`, async () => {
+      // A separate process, as an app's `vite build` runs: the test runner's NODE_ENV=test would
+      // make Vite build for development.
+      const { NODE_ENV: _, VITEST: __, ...env } = process.env
+      const dir = appDir(name)
+      run(
+        process.execPath,
+        [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+        {
+          cwd: dir,
+          env,
+        },
+      )
+      const server = await preview({
+        root: dir,
+        logLevel: 'error',
+        plugins: [usersApi()],
+        preview: { host: '127.0.0.1', port: 0 },
+      })
+      try {
+        expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+      } finally {
+        await server.close()
+      }
     })
-    try {
-      expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
-    } finally {
-      await server.close()
-    }
-  })
+  }
 })
