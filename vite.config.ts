@@ -19,7 +19,8 @@ const entries = {
 }
 
 // Packages dist imports at run time instead of bundling them: package.json's dependencies
-// (idb-keyval, for persist) and peerDependencies. Everything else (Preact, uPlot) is bundled.
+// (idb-keyval, for persist) and peerDependencies. Everything else (Preact, uPlot) is bundled:
+// the devtools never import the app's Preact. test/e2e/package.test.ts checks both lists agree.
 const external = [/^idb-keyval(?:\/|$)/]
 
 // Vite 8's Oxc transform does not lower TC39 decorators, so files using `@decorator` syntax go

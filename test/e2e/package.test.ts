@@ -32,10 +32,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const bin = (name: string) => join(root, 'node_modules/.bin', name)
 
+/** What `npm pack --json` says of one tarball (in part). */
 interface Packed {
   filename: string
-  size: number
-  unpackedSize: number
   files: { path: string }[]
 }
 
@@ -103,9 +102,8 @@ let packed: Packed
 let tree: { status: number | null; stdout: string }
 let installedPackages: string[]
 /** The README's ```ts and ```ts browser blocks, in that order: src/examples/example-<n>.ts. */
-const examples: string[] = []
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
-examples.push(...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser'))
+const examples = [...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser')]
 const appDir = (name: AppName) => join(work, name)
 
 /** The packages installed in an app's node_modules, scoped ones as `@scope/name`. */
