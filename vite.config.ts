@@ -8,14 +8,20 @@ import { testApi } from './test/support/test-api.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// Package specifier -> source file. Lets tests import 'asynccache' / 'asynccache/fetch' like a
-// consumer would; mirrored by "paths" in tsconfig.json.
-const sourceEntries = {
-  asynccache: 'lib/index.ts',
-  'asynccache/fetch': 'lib/fetch/index.ts',
-  'asynccache/persist': 'lib/persist/index.ts',
-  'asynccache/devtools': 'devtools/index.ts',
+// The package's entry points: output file in dist/ -> package specifier and source. Each is an
+// "exports" entry of package.json (checked by test/e2e/package.test.ts) and a "paths" entry of
+// tsconfig.json; tests and the demo import the specifiers, which resolve to the sources.
+const entries = {
+  index: { specifier: 'asynccache', source: 'lib/index.ts' },
+  fetch: { specifier: 'asynccache/fetch', source: 'lib/fetch/index.ts' },
+  persist: { specifier: 'asynccache/persist', source: 'lib/persist/index.ts' },
+  devtools: { specifier: 'asynccache/devtools', source: 'devtools/index.ts' },
 }
+
+// Packages dist imports at run time instead of bundling them: package.json's dependencies
+// (idb-keyval, for persist) and peerDependencies. Everything else (Preact, uPlot) is bundled:
+// the devtools never import the app's Preact. test/e2e/package.test.ts checks both lists agree.
+const external = [/^idb-keyval(?:\/|$)/]
 
 // Vite 8's Oxc transform does not lower TC39 decorators, so files using `@decorator` syntax go
 // through Babel first. Kept to an explicit list because Babel is slow; extend as needed.
@@ -33,9 +39,9 @@ export default defineConfig(({ mode }) => ({
   ],
   resolve: {
     // Anchored regexes: a plain 'asynccache' alias would also rewrite 'asynccache/fetch'.
-    alias: Object.entries(sourceEntries).map(([specifier, file]) => ({
+    alias: Object.values(entries).map(({ specifier, source }) => ({
       find: new RegExp(`^${specifier}$`),
-      replacement: fromRoot(file),
+      replacement: fromRoot(source),
     })),
   },
   build:
@@ -44,25 +50,19 @@ export default defineConfig(({ mode }) => ({
       : {
           outDir: 'dist',
           emptyOutDir: true,
-          sourcemap: true,
+          // No source maps in the package: see "Packaging" in README.md.
+          sourcemap: false,
           // Oxc compress + mangle. For ES library output Vite deliberately keeps whitespace so
           // /* @__PURE__ */ annotations survive for consumers' tree-shaking.
           minify: true,
           lib: {
-            // Output name -> source; each is an "exports" entry of package.json.
-            entry: {
-              index: fromRoot('lib/index.ts'),
-              fetch: fromRoot('lib/fetch/index.ts'),
-              persist: fromRoot('lib/persist/index.ts'),
-              devtools: fromRoot('devtools/index.ts'),
-            },
+            entry: Object.fromEntries(
+              Object.entries(entries).map(([name, { source }]) => [name, fromRoot(source)]),
+            ),
             formats: ['es'],
             fileName: (_format, name) => `${name}.js`,
           },
-          rolldownOptions: {
-            // idb-keyval (used by persist) stays a real import; preact gets bundled into devtools.
-            external: [/^idb-keyval(?:\/|$)/],
-          },
+          rolldownOptions: { external },
         },
   test: {
     projects: [

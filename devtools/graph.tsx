@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot'
+import type { DevtoolsChart } from './options.js'
 import type { Series } from './recorder.js'
 
 const HEIGHT = 170
@@ -12,7 +13,7 @@ const COUNT_INCREMENTS = [
 export interface GraphProps {
   series: Series
   /** Receives the chart once it exists (see `DevtoolsOptions.onChart`). */
-  onChart?: ((chart: uPlot) => void) | undefined
+  onChart?: ((chart: DevtoolsChart) => void) | undefined
 }
 
 /** The chart's data in uPlot's column form: x (seconds relative to now), then one column per series. */

@@ -8,6 +8,6 @@
  * @packageDocumentation
  */
 export { HOST_ATTRIBUTE, mountDevtools } from './mount.js'
-export type { ButtonPosition, DevtoolsOptions, Theme } from './options.js'
+export type { ButtonPosition, DevtoolsChart, DevtoolsOptions, Theme } from './options.js'
+export { SHORTCUT } from './shortcut.js'
 export { STORAGE_KEY } from './storage.js'
-export { SHORTCUT } from './toggle-button.js'

@@ -4,9 +4,10 @@ import { FrameScheduler } from './frame.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
 import { describeCache, Panel } from './panel.js'
 import { Recorder } from './recorder.js'
+import { isShortcut } from './shortcut.js'
 import { DEFAULT_HEIGHT, type Remembered, recall, remember } from './storage.js'
 import { stylesheet } from './styles.js'
-import { isShortcut, ToggleButton } from './toggle-button.js'
+import { ToggleButton } from './toggle-button.js'
 
 /** Events the event log keeps per cache. */
 const LOG_SIZE = 1000

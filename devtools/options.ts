@@ -1,4 +1,3 @@
-import type uPlot from 'uplot'
 import type { AsyncCache } from '../lib/index.js'
 
 /** Corner of the viewport that holds the floating toggle button. */
@@ -6,6 +5,18 @@ export type ButtonPosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-
 
 /** Colour scheme of the panel; `'system'` follows `prefers-color-scheme`. */
 export type Theme = 'light' | 'dark' | 'system'
+
+/**
+ * The chart the graph draws, as {@link DevtoolsOptions.onChart} receives it: the uPlot instance,
+ * typed by what the devtools promise of it, so that the published types need no uPlot (with
+ * uPlot installed, `chart as uPlot` gives the rest of its API).
+ */
+export interface DevtoolsChart {
+  /** What is drawn, in uPlot's column form: `[secondsAgo, hits, misses, evictions]`, one value per second. */
+  readonly data: readonly ArrayLike<number | null | undefined>[]
+  /** The chart's element, inside the panel's shadow root. */
+  readonly root: HTMLElement
+}
 
 /** Options of {@link mountDevtools}, in the style of TanStack Query's devtools. */
 export interface DevtoolsOptions {
@@ -36,7 +47,7 @@ export interface DevtoolsOptions {
    * the panel closes). A hook for tests, since `chart.data` is exactly what is drawn
    * (`[secondsAgo, hits, misses, evictions]` per second), and for adding uPlot hooks.
    */
-  onChart?: (chart: uPlot) => void
+  onChart?: (chart: DevtoolsChart) => void
 }
 
 /** {@link DevtoolsOptions} checked and with defaults filled in. */
@@ -48,7 +59,7 @@ export interface ResolvedOptions {
   caches: readonly AsyncCache[]
   now: (() => number) | undefined
   window: number
-  onChart: ((chart: uPlot) => void) | undefined
+  onChart: ((chart: DevtoolsChart) => void) | undefined
 }
 
 const POSITIONS: readonly ButtonPosition[] = [
@@ -114,6 +125,6 @@ export function resolveOptions(options: DevtoolsOptions | undefined): ResolvedOp
     caches,
     now: optional<() => number>('now', o.now, 'function'),
     window,
-    onChart: optional<(chart: uPlot) => void>('onChart', o.onChart, 'function'),
+    onChart: optional<(chart: DevtoolsChart) => void>('onChart', o.onChart, 'function'),
   }
 }

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks'
-import type uPlot from 'uplot'
 import { Entries } from './entries.js'
 import { EventLog } from './event-log.js'
 import { count } from './format.js'
 import { Graph } from './graph.js'
+import type { DevtoolsChart } from './options.js'
 import type { Recorder } from './recorder.js'
 import { clampHeight, ResizeHandle } from './resize-handle.js'
+import { SHORTCUT } from './shortcut.js'
 import { StatsCards } from './stats-cards.js'
-import { SHORTCUT } from './toggle-button.js'
 
 /** Props of {@link Panel}. */
 export interface PanelProps {
@@ -29,7 +29,7 @@ export interface PanelProps {
   maxHeight: number
   onResize: (height: number) => void
   onClose: () => void
-  onChart?: ((chart: uPlot) => void) | undefined
+  onChart?: ((chart: DevtoolsChart) => void) | undefined
 }
 
 /** How a cache is called in the panel: its name, or its place for an unnamed one. */

@@ -6,8 +6,7 @@
  * test-output/devtools-storm.json.
  */
 import { AsyncCache, unregisterCache } from 'asynccache'
-import { HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
-import type uPlot from 'uplot'
+import { type DevtoolsChart, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
 import { afterEach, describe, expect, test } from 'vitest'
 import { commands, page } from 'vitest/browser'
 
@@ -156,7 +155,7 @@ describe('devtools under an event storm (measurement)', () => {
 
     const cache = filled('storm')
     created.push(cache as unknown as AsyncCache)
-    const chart = await new Promise<uPlot>((resolve) => {
+    const chart = await new Promise<DevtoolsChart>((resolve) => {
       unmount = mountDevtools({ initialIsOpen: true, onChart: resolve })
     })
     const root = (document.querySelector(`[${HOST_ATTRIBUTE}]`) as HTMLElement)

@@ -1,6 +1,10 @@
 import { AsyncCache, unregisterCache } from 'asynccache'
-import { type DevtoolsOptions, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
-import type uPlot from 'uplot'
+import {
+  type DevtoolsChart,
+  type DevtoolsOptions,
+  HOST_ATTRIBUTE,
+  mountDevtools,
+} from 'asynccache/devtools'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { page } from 'vitest/browser'
 
@@ -16,9 +20,12 @@ function track<K, V>(cache: AsyncCache<K, V>): AsyncCache<K, V> {
 }
 
 /** Mounts the devtools and resolves with the graph's uPlot instance once it is drawn. */
-function mount(options: DevtoolsOptions = {}): { unmount: () => void; chart: Promise<uPlot> } {
+function mount(options: DevtoolsOptions = {}): {
+  unmount: () => void
+  chart: Promise<DevtoolsChart>
+} {
   let unmount: () => void = () => {}
-  const chart = new Promise<uPlot>((resolve) => {
+  const chart = new Promise<DevtoolsChart>((resolve) => {
     unmount = mountDevtools({ initialIsOpen: true, ...options, onChart: resolve })
   })
   unmounts.push(unmount)
