@@ -129,8 +129,12 @@ describe('the state an event reports is complete before the event goes out', () 
     t = 1500
     const other = vi.fn(async () => -1)
     let served: Promise<number> | undefined
+    let told = false
     cache.subscribe((e) => {
-      if (e.type === 'stale' && served === undefined) served = cache.getOrLoad('k', other)
+      // Once: the listener's own call meets the stale entry too, and is told of it.
+      if (e.type !== 'stale' || told) return
+      told = true
+      served = cache.getOrLoad('k', other)
     })
     const refresh = vi.fn(async () => 2)
     expect(await cache.getOrLoad('k', refresh)).toBe(1)
