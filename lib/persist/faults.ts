@@ -1,4 +1,4 @@
-import type { AsyncCache } from '../cache.js'
+import type { AsyncCache } from '../index.js'
 
 /**
  * How storage failures are told apart. IndexedDB reports them as `DOMException`s (or, from

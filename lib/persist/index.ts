@@ -5,9 +5,12 @@
 
 import './events.js'
 
+export type { HashKey as DiskableKey } from '../index.js'
 export type { PersistOptions } from './options.js'
 export type { PersistHandle, PersistStatus } from './persist.js'
 export { persist } from './persist.js'
-export type { DiskableKey, Version } from './record.js'
+export type { Version } from './record.js'
 export type { Schedule } from './schedule.js'
 export type { StoreFactory } from './store.js'
+export type { TabContext, TabLink, Tabs } from './tabs.js'
+export { tabCoherence } from './tabs.js'

@@ -1,14 +1,12 @@
 import { createStore, entries, type UseStore } from 'idb-keyval'
-import type { AsyncCache } from '../cache.js'
-import type { CacheEvent } from '../events.js'
+import { type AsyncCache, type CacheEvent, type HashKey, isContentKey } from '../index.js'
 import { describeError, reportError, StorageUnavailableError } from './faults.js'
-import { type Discard, planHydration } from './hydrate.js'
+import { type Discard, hydrate } from './hydrate.js'
 import { type PersistOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { onPageHidden } from './page.js'
-import { type DiskableKey, isDiskable } from './record.js'
+import { WriteQueue } from './queue.js'
 import { closeStore, readEach, reopening } from './store.js'
-import { joinTabs, type Tabs } from './tabs.js'
-import { type Change, WriteBehind } from './write-behind.js'
+import type { TabLink } from './tabs.js'
 
 /**
  * Where a persisted cache stands:
@@ -54,10 +52,11 @@ const STORE = 'entries'
  *
  * Then every set, delete and clear, and the recency of reads, is written behind in batches, one
  * transaction per `flushWindow`, and flushed when the page is hidden. Evictions leave the disk
- * alone (another tab may still hold the entry); the next hydration cuts the store to `maxsize`
- * and drops what expired. Tabs persisting the same name keep each other's memory coherent: of two
- * writes of one key, every tab ends with the one that committed last. Storage faults never reach
- * the memory cache: they show in `status` and as `persist-error` events.
+ * alone (another tab may still hold the entry); the next hydration cuts the store to what the
+ * cache takes and drops what expired. With `tabs: tabCoherence()`, tabs persisting the same name
+ * keep each other's memory coherent: of two writes of one key, every tab ends with the one that
+ * committed last. Storage faults never reach the memory cache: they show in `status` and as
+ * `persist-error` events.
  *
  * Entries whose key cannot survive a reload (objects keyed by identity, a method's instance)
  * and entries the `filter` option rejects stay in memory only. Until `stop()`, `cache.inspect()`
@@ -88,28 +87,26 @@ export function persist<K, V>(
 class Persistence<K, V> implements PersistHandle {
   readonly ready: Promise<void>
   #status: PersistStatus = 'hydrating'
-  readonly #cache: AsyncCache<DiskableKey, unknown>
+  readonly #cache: AsyncCache<HashKey, unknown>
   readonly #options: ResolvedOptions<K, V>
   readonly #store: UseStore
-  readonly #writes: WriteBehind
-  readonly #tabs: Tabs | null
+  readonly #queue: WriteQueue
+  readonly #tabs: TabLink | null
   readonly #unsubscribe: () => void
   readonly #unlistenPage: () => void
   readonly #uninspect: () => void
   /** While hydrating: keys deleted meanwhile, whose disk copies are older than memory. */
-  #gone: Set<DiskableKey> | null = new Set()
+  #gone: Set<HashKey> | null = new Set()
   /** While hydrating: the cache was cleared meanwhile. */
   #goneAll = false
   /** Set while applying another tab's change: that tab writes it. */
   #applying = false
-  /** Set once the handle follows neither the cache nor other tabs (stopped, or storage failed). */
-  #detached = false
   /** Set by the first `stop()`, which every later call shares. */
   #stopped: Promise<void> | undefined
 
   constructor(cache: AsyncCache<K, V>, options: ResolvedOptions<K, V>) {
-    // Only diskable keys ever reach the layers below, so they see the cache through that type.
-    this.#cache = cache as unknown as AsyncCache<DiskableKey, unknown>
+    // Only content keys ever reach the layers below, so they see the cache through that type.
+    this.#cache = cache as unknown as AsyncCache<HashKey, unknown>
     this.#options = options
     const database = `asynccache:${options.name}`
     const factory = options.createStore ?? createStore
@@ -119,7 +116,8 @@ class Persistence<K, V> implements PersistHandle {
       .catch((error: unknown) => this.#fail('failed', error))
     // Every getOrLoad path (wrappers, cachedFetch) then waits for the disk rather than loading.
     this.#cache.holdLoads(this.ready, options.hydrationWait)
-    this.#writes = new WriteBehind(
+    const report = (reason: string) => this.#report(reason)
+    this.#queue = new WriteQueue(
       {
         cache: this.#cache,
         store: this.#store,
@@ -127,24 +125,32 @@ class Persistence<K, V> implements PersistHandle {
         window: options.flushWindow,
         schedule: options.schedule,
         keep: (key, value) => this.#keeps(key, value),
-        committed: (change) => this.#tabs?.tell(change),
+        committed: (commit) => this.#tabs?.committed(commit),
       },
       this.ready,
     )
-    this.#tabs = options.tabs
-      ? joinTabs(
-          database,
-          options.version,
-          (change) => this.#apply(change),
-          (reason) => this.#report(reason),
-        )
-      : null
+    this.#tabs =
+      options.tabs?.({
+        cache: this.#cache,
+        name: database,
+        version: options.version,
+        queue: this.#queue,
+        quietly: (apply) => {
+          this.#applying = true
+          try {
+            apply()
+          } finally {
+            this.#applying = false
+          }
+        },
+        report,
+      }) ?? null
     this.#unsubscribe = this.#cache.subscribe((event) => this.#observe(event))
     // Entries the cache held before persistence started are mirrored too, coldest first.
-    for (const { key } of this.#cache.dump()) if (isDiskable(key)) this.#writes.put(key)
+    for (const { key } of this.#cache.dump()) if (isContentKey(key)) this.#queue.put(key)
     this.#unlistenPage = onPageHidden(() => void this.flush())
     this.#uninspect = this.#cache.addInspector((key) => ({
-      persisted: this.#writes.persisted(key),
+      persisted: this.#queue.persisted(key),
     }))
   }
 
@@ -154,7 +160,7 @@ class Persistence<K, V> implements PersistHandle {
 
   flush(): Promise<void> {
     // Stopped: nothing follows the cache any more, and a call must not reopen the database.
-    return this.#stopped ?? this.#writes.flush()
+    return this.#stopped ?? this.#queue.flush()
   }
 
   async clear(): Promise<void> {
@@ -165,7 +171,7 @@ class Persistence<K, V> implements PersistHandle {
     await this.#stopped
     if (this.#status === 'unavailable') return
     // Failed or stopped: the disk is cleared directly, so a reload cannot bring the data back.
-    await this.#writes.wipe()
+    await this.#queue.wipe()
     await this.#close()
   }
 
@@ -178,7 +184,7 @@ class Persistence<K, V> implements PersistHandle {
     await this.ready
     this.#detach()
     this.#uninspect()
-    await this.#writes.flush()
+    await this.#queue.flush()
     if (this.#status === 'ready') await this.#close()
   }
 
@@ -214,116 +220,59 @@ class Persistence<K, V> implements PersistHandle {
     } catch (error) {
       return this.#fail(error instanceof StorageUnavailableError ? 'unavailable' : 'failed', error)
     }
-    const cache = this.#cache
     const gone = this.#gone ?? new Set()
     const goneAll = this.#goneAll
     this.#gone = null
-    const plan = planHydration(rows, {
+    const found = hydrate(rows, {
+      cache: this.#cache,
       version: this.#options.version,
-      policy: cache.policy,
-      now: cache.now(),
-      staleMs: cache.staleWhileRevalidate * 1000,
-      room: cache.maxsize - cache.size,
-      superseded: (key) => goneAll || gone.has(key) || cache.has(key),
+      superseded: (key) => goneAll || gone.has(key),
       keep: (key, value) => this.#keeps(key, value),
     })
-    this.#writes.hydrated(plan.lastSeq, plan.writes, plan.written)
-    for (const key of plan.kept) this.#writes.onDisk.add(key)
-    this.#writes.discard([...plan.discard, ...unreadable])
-    let count = 0
-    for (let n = plan.records.length - 1; n >= 0; n--) {
-      const { key, value, expiresAt, frequency } = plan.records[n]
-      if (cache.restore(key, value, expiresAt, frequency) === 'restored') count++
-    }
-    if (plan.malformed > 0) {
+    const queue = this.#queue
+    queue.continueAfter(found.lastSeq, found.writes)
+    for (const key of found.kept) queue.onDisk.add(key)
+    queue.discard([...found.discard, ...unreadable])
+    this.#tabs?.hydrated(found.writes, found.written)
+    if (found.malformed > 0) {
       this.#report(
-        `skipped and removed ${plan.malformed} malformed records (a damaged or foreign store)`,
+        `skipped and removed ${found.malformed} malformed records (a damaged or foreign store)`,
       )
     }
     this.#status = 'ready'
-    cache.publish({ type: 'persist-hydrated', count })
+    this.#cache.publish({ type: 'persist-hydrated', count: found.count })
   }
 
-  #observe(event: CacheEvent<DiskableKey, unknown>): void {
-    // Evictions are this tab's own, even when another tab's change made room for itself.
-    if (event.type === 'evict') {
-      if (isDiskable(event.key)) this.#writes.evict(event.key)
+  #observe(event: CacheEvent<HashKey, unknown>): void {
+    const queue = this.#queue
+    if (event.type === 'clear') {
+      if (this.#gone !== null) this.#goneAll = true
+      if (!this.#applying) queue.clear()
       return
     }
-    if (this.#applying) return
+    if (!('key' in event) || !isContentKey(event.key)) return
+    const { key } = event
     switch (event.type) {
-      case 'set':
-        if (isDiskable(event.key)) this.#writes.put(event.key)
-        return
-      case 'hit':
-        if (isDiskable(event.key)) this.#writes.touch(event.key)
+      // Evictions are this tab's own, even when another tab's change made room for itself.
+      case 'evict':
+        queue.evict(key)
         return
       case 'delete':
-        if (!isDiskable(event.key)) return
         // Even a delete that found nothing in memory (`existed: false`): the disk, or hydration
         // still reading it, may hold the key, and its old value must not come back.
-        this.#gone?.add(event.key)
-        this.#writes.delete(event.key)
-        return
-      case 'clear':
-        if (this.#gone !== null) this.#goneAll = true
-        this.#writes.clear()
-        return
-    }
-  }
-
-  /**
-   * Applies a change another tab committed, without writing it again: for each key, only if it
-   * is newer than what this tab holds (see {@link WriteBehind.admit}); keys this tab is writing
-   * are decided once that write is done.
-   */
-  #apply(change: Change): void {
-    if (this.#detached) return
-    const cache = this.#cache
-    const writes = this.#writes
-    const { at } = change
-    const deferred: Change = { at, cleared: false, deleted: [], stored: [] }
-    this.#applying = true
-    try {
-      if (change.cleared) {
-        cache.clear()
-        writes.sawClear(at)
-        if (this.#gone !== null) this.#goneAll = true
-      }
-      for (const key of change.deleted) {
-        if (!isDiskable(key)) continue
-        const verdict = writes.admit(key, at)
-        if (verdict === 'defer') deferred.deleted.push(key)
-        if (verdict !== 'apply') continue
-        cache.delete(key)
-        writes.saw(key, at, false)
         this.#gone?.add(key)
-      }
-      const now = cache.now()
-      for (const entry of change.stored) {
-        const { key, value, expiresAt } = entry
-        if (!isDiskable(key)) continue
-        const verdict = writes.admit(key, at)
-        if (verdict === 'defer') deferred.stored.push(entry)
-        if (verdict !== 'apply') continue
-        if (expiresAt !== null && expiresAt <= now) {
-          // Expired on arrival: what this tab holds under the key is older still.
-          cache.delete(key)
-          writes.saw(key, at, false)
-          continue
-        }
-        cache.set(key, value, { ttl: expiresAt === null ? null : (expiresAt - now) / 1000 })
-        writes.saw(key, at, true)
-      }
-    } finally {
-      this.#applying = false
-    }
-    if (deferred.deleted.length + deferred.stored.length > 0) {
-      void writes.settled().then(() => this.#apply(deferred))
+        if (!this.#applying) queue.delete(key)
+        return
+      case 'set':
+        if (!this.#applying) queue.put(key)
+        return
+      case 'hit':
+        if (!this.#applying) queue.touch(key)
+        return
     }
   }
 
-  #keeps(key: DiskableKey, value: unknown): boolean {
+  #keeps(key: HashKey, value: unknown): boolean {
     const { filter } = this.#options
     if (filter === undefined) return true
     try {
@@ -338,19 +287,18 @@ class Persistence<K, V> implements PersistHandle {
   #fail(status: 'unavailable' | 'failed', error: unknown): void {
     this.#status = status
     this.#detach()
-    this.#writes.cancel()
+    this.#queue.cancel()
     this.#report(`${describeError(error)}; the cache works in memory only (status '${status}')`)
   }
 
   /** Stops following the cache, the page and other tabs. */
   #detach(): void {
-    this.#detached = true
     this.#unsubscribe()
     this.#unlistenPage()
     this.#tabs?.close()
   }
 
-  #report(reason: string, ...key: [DiskableKey] | []): void {
+  #report(reason: string, ...key: [HashKey] | []): void {
     reportError(this.#cache, reason, ...key)
   }
 }
