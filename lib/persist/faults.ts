@@ -19,11 +19,6 @@ function nameOf(error: unknown): string | undefined {
     : undefined
 }
 
-/** A value the structured-clone algorithm refuses (a function, a Response, a class with private fields). */
-export function isCloneError(error: unknown): boolean {
-  return nameOf(error) === 'DataCloneError'
-}
-
 /** The origin's storage quota is used up. */
 export function isQuotaError(error: unknown): boolean {
   return nameOf(error) === 'QuotaExceededError'

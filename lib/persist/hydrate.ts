@@ -1,11 +1,14 @@
 import type { AsyncCache, HashKey } from '../index.js'
 import {
+  MALFORMED,
   type MetaRecord,
   metaKey,
   readRow,
+  readWrites,
   type ValueRecord,
   type Version,
   valueKey,
+  WRITES_KEY,
   writtenBy,
 } from './record.js'
 
@@ -74,17 +77,19 @@ export function hydrate(
   let counter: number | undefined
   let highest = 0
   for (const [diskKey, stored] of rows) {
-    const read = readRow(diskKey, stored, context.version)
     seen.set(diskKey, writtenBy(stored))
-    if (read.kind === 'writes') {
-      counter = read.writes
-      // Rewritten by the next batch, so not discarded.
+    if (diskKey === WRITES_KEY) {
+      counter = readWrites(stored)
+      // Damaged; rewritten by the next batch, so not discarded.
       if (counter === undefined) malformed++
-    } else if (read.kind === 'value' || read.kind === 'meta') {
-      ;(read.kind === 'value' ? values : metas).set(read.record.key, read.record as ValueRecord)
-      highest = Math.max(highest, read.record.w ?? 0)
+      continue
+    }
+    const record = readRow(diskKey, stored, context.version)
+    if (typeof record === 'object') {
+      ;((diskKey as string)[0] === 'v' ? values : metas).set(record.key, record as ValueRecord)
+      highest = Math.max(highest, record.w ?? 0)
     } else {
-      if (read.kind === 'malformed') malformed++
+      if (record === MALFORMED) malformed++
       discard.push(row(diskKey))
     }
   }

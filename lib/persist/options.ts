@@ -1,4 +1,4 @@
-import { type AsyncCache, checkDelay, checkNumber, checkType } from '../index.js'
+import { type AsyncCache, checkDelay, checkNumber, checkType, describe } from '../index.js'
 import type { Version } from './record.js'
 import { type Schedule, timeout } from './schedule.js'
 import type { StoreFactory } from './store.js'
@@ -58,15 +58,13 @@ export function resolveOptions<K, V>(
   options: PersistOptions<K, V> = {},
 ): ResolvedOptions<K, V> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `persist: options must be an object such as { name: 'api' }, got ${String(options)}`,
-    )
+    throw new TypeError(`persist: options must be an object, got ${describe(options)}`)
   }
   const { filter, schedule, createStore, tabs } = options
   const name = options.name ?? cache.name
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(
-      `persist: options.name must be a non-empty string naming the database (or the cache must have a name), got ${String(name)}`,
+      `persist: options.name must be a non-empty string (or the cache must have a name), got ${describe(name)}`,
     )
   }
   const version = options.version ?? 1
@@ -79,11 +77,7 @@ export function resolveOptions<K, V>(
   checkType('persist: options.filter', filter, 'function')
   checkType('persist: options.schedule', schedule, 'function')
   checkType('persist: options.createStore', createStore, 'function')
-  if (tabs !== undefined && tabs !== false && typeof tabs !== 'function') {
-    throw new TypeError(
-      `persist: options.tabs must be tabCoherence() (import { tabCoherence } from 'asynccache/persist') or false, got ${String(tabs)}`,
-    )
-  }
+  if (tabs !== false) checkType('persist: options.tabs (tabCoherence() or false)', tabs, 'function')
   return {
     name,
     version,

@@ -2,9 +2,9 @@ import { createStore, entries, type UseStore } from 'idb-keyval'
 import { type AsyncCache, type CacheEvent, type HashKey, isContentKey } from '../index.js'
 import { describeError, reportError, StorageUnavailableError } from './faults.js'
 import { type Discard, hydrate } from './hydrate.js'
-import { type PersistOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type PersistOptions, resolveOptions } from './options.js'
 import { onPageHidden } from './page.js'
-import { WriteQueue } from './queue.js'
+import { writeQueue } from './queue.js'
 import { closeStore, readEach, reopening } from './store.js'
 import type { TabLink } from './tabs.js'
 
@@ -81,117 +81,33 @@ export function persist<K, V>(
   ) {
     throw new TypeError(`persist: expected an AsyncCache, got ${String(cache)}`)
   }
-  return new Persistence(cache, resolveOptions(cache, options))
-}
-
-class Persistence<K, V> implements PersistHandle {
-  readonly ready: Promise<void>
-  #status: PersistStatus = 'hydrating'
-  readonly #cache: AsyncCache<HashKey, unknown>
-  readonly #options: ResolvedOptions<K, V>
-  readonly #store: UseStore
-  readonly #queue: WriteQueue
-  readonly #tabs: TabLink | null
-  readonly #unsubscribe: () => void
-  readonly #unlistenPage: () => void
-  readonly #uninspect: () => void
+  const resolved = resolveOptions(cache, options)
+  // Only content keys ever reach the layers below, so they see the cache through that type.
+  const memory = cache as unknown as AsyncCache<HashKey, unknown>
+  const { filter, version } = resolved
+  const database = `asynccache:${resolved.name}`
+  const factory = resolved.createStore ?? createStore
+  const store = reopening(() => factory(database, STORE))
+  let status: PersistStatus = 'hydrating'
   /** While hydrating: keys deleted meanwhile, whose disk copies are older than memory. */
-  #gone: Set<HashKey> | null = new Set()
+  let gone: Set<HashKey> | null = new Set()
   /** While hydrating: the cache was cleared meanwhile. */
-  #goneAll = false
+  let goneAll = false
   /** Set while applying another tab's change: that tab writes it. */
-  #applying = false
+  let applying = false
   /** Set by the first `stop()`, which every later call shares. */
-  #stopped: Promise<void> | undefined
+  let stopped: Promise<void> | undefined
 
-  constructor(cache: AsyncCache<K, V>, options: ResolvedOptions<K, V>) {
-    // Only content keys ever reach the layers below, so they see the cache through that type.
-    this.#cache = cache as unknown as AsyncCache<HashKey, unknown>
-    this.#options = options
-    const database = `asynccache:${options.name}`
-    const factory = options.createStore ?? createStore
-    this.#store = reopening(() => factory(database, STORE))
-    this.ready = Promise.resolve()
-      .then(() => this.#hydrate())
-      .catch((error: unknown) => this.#fail('failed', error))
-    // Every getOrLoad path (wrappers, cachedFetch) then waits for the disk rather than loading.
-    this.#cache.holdLoads(this.ready, options.hydrationWait)
-    const report = (reason: string) => this.#report(reason)
-    this.#queue = new WriteQueue(
-      {
-        cache: this.#cache,
-        store: this.#store,
-        version: options.version,
-        window: options.flushWindow,
-        schedule: options.schedule,
-        keep: (key, value) => this.#keeps(key, value),
-        committed: (commit) => this.#tabs?.committed(commit),
-      },
-      this.ready,
-    )
-    this.#tabs =
-      options.tabs?.({
-        cache: this.#cache,
-        name: database,
-        version: options.version,
-        queue: this.#queue,
-        quietly: (apply) => {
-          this.#applying = true
-          try {
-            apply()
-          } finally {
-            this.#applying = false
-          }
-        },
-        report,
-      }) ?? null
-    this.#unsubscribe = this.#cache.subscribe((event) => this.#observe(event))
-    // Entries the cache held before persistence started are mirrored too, coldest first.
-    for (const { key } of this.#cache.dump()) if (isContentKey(key)) this.#queue.put(key)
-    this.#unlistenPage = onPageHidden(() => void this.flush())
-    this.#uninspect = this.#cache.addInspector((key) => ({
-      persisted: this.#queue.persisted(key),
-    }))
-  }
+  const report = (reason: string, ...key: [HashKey] | []) => reportError(memory, reason, ...key)
 
-  get status(): PersistStatus {
-    return this.#status
-  }
-
-  flush(): Promise<void> {
-    // Stopped: nothing follows the cache any more, and a call must not reopen the database.
-    return this.#stopped ?? this.#queue.flush()
-  }
-
-  async clear(): Promise<void> {
-    this.#cache.clear()
-    await this.ready
-    // Following the cache: its clear event queued the disk's.
-    if (this.#status === 'ready' && this.#stopped === undefined) return this.flush()
-    await this.#stopped
-    if (this.#status === 'unavailable') return
-    // Failed or stopped: the disk is cleared directly, so a reload cannot bring the data back.
-    await this.#queue.wipe()
-    await this.#close()
-  }
-
-  stop(): Promise<void> {
-    this.#stopped ??= this.#stop()
-    return this.#stopped
-  }
-
-  async #stop(): Promise<void> {
-    await this.ready
-    this.#detach()
-    this.#uninspect()
-    await this.#queue.flush()
-    if (this.#status === 'ready') await this.#close()
-  }
-
-  #close(): Promise<void> {
-    return closeStore(this.#store).catch((error: unknown) =>
-      this.#report(`the database did not close (${describeError(error)})`),
-    )
+  const keeps = (key: HashKey, value: unknown): boolean => {
+    if (filter === undefined) return true
+    try {
+      return Boolean(filter(key as K, value as V))
+    } catch (error) {
+      report(`filter threw (${describeError(error)}); the entry stays in memory only`, key)
+      return false
+    }
   }
 
   /**
@@ -199,55 +115,85 @@ class Persistence<K, V> implements PersistHandle {
    * deserializes fails every read of all rows), it is read row by row and the unreadable rows
    * are discarded, rather than losing every visit's hydration to them.
    */
-  async #read(): Promise<{ rows: [IDBValidKey, unknown][]; unreadable: Discard[] }> {
+  const read = async (): Promise<{ rows: [IDBValidKey, unknown][]; unreadable: Discard[] }> => {
     try {
-      return { rows: await entries(this.#store), unreadable: [] }
+      return { rows: await entries(store), unreadable: [] }
     } catch (error) {
       if (error instanceof StorageUnavailableError) throw error
-      const { rows, unreadable } = await readEach(this.#store)
-      this.#report(
+      const { rows, unreadable } = await readEach(store)
+      report(
         `${describeError(error)}; read the store row by row and removed ${unreadable.length} unreadable rows`,
       )
       return { rows, unreadable: unreadable.map((row) => ({ row, written: undefined })) }
     }
   }
 
-  async #hydrate(): Promise<void> {
+  const load = async (): Promise<void> => {
     let rows: [IDBValidKey, unknown][]
     let unreadable: Discard[]
     try {
-      ;({ rows, unreadable } = await this.#read())
+      ;({ rows, unreadable } = await read())
     } catch (error) {
-      return this.#fail(error instanceof StorageUnavailableError ? 'unavailable' : 'failed', error)
+      return fail(error instanceof StorageUnavailableError ? 'unavailable' : 'failed', error)
     }
-    const gone = this.#gone ?? new Set()
-    const goneAll = this.#goneAll
-    this.#gone = null
+    const deleted = gone ?? new Set()
+    const cleared = goneAll
+    gone = null
     const found = hydrate(rows, {
-      cache: this.#cache,
-      version: this.#options.version,
-      superseded: (key) => goneAll || gone.has(key),
-      keep: (key, value) => this.#keeps(key, value),
+      cache: memory,
+      version,
+      superseded: (key) => cleared || deleted.has(key),
+      keep: keeps,
     })
-    const queue = this.#queue
     queue.continueAfter(found.lastSeq, found.writes)
     for (const key of found.kept) queue.onDisk.add(key)
     queue.discard([...found.discard, ...unreadable])
-    this.#tabs?.hydrated(found.writes, found.written)
+    tabs?.hydrated(found.writes, found.written)
     if (found.malformed > 0) {
-      this.#report(
-        `skipped and removed ${found.malformed} malformed records (a damaged or foreign store)`,
-      )
+      report(`skipped and removed ${found.malformed} malformed records (a damaged or foreign store)`)
     }
-    this.#status = 'ready'
-    this.#cache.publish({ type: 'persist-hydrated', count: found.count })
+    status = 'ready'
+    memory.publish({ type: 'persist-hydrated', count: found.count })
   }
 
-  #observe(event: CacheEvent<HashKey, unknown>): void {
-    const queue = this.#queue
+  const ready = Promise.resolve()
+    .then(load)
+    .catch((error: unknown) => fail('failed', error))
+  // Every getOrLoad path (wrappers, cachedFetch) then waits for the disk rather than loading.
+  memory.holdLoads(ready, resolved.hydrationWait)
+  const queue = writeQueue(
+    {
+      cache: memory,
+      store,
+      version,
+      window: resolved.flushWindow,
+      schedule: resolved.schedule,
+      keep: keeps,
+      committed: (commit) => tabs?.committed(commit),
+    },
+    ready,
+  )
+  const tabs =
+    resolved.tabs?.({
+      cache: memory,
+      name: database,
+      version,
+      queue,
+      quietly(apply) {
+        applying = true
+        try {
+          apply()
+        } finally {
+          applying = false
+        }
+      },
+      report,
+    }) ?? null
+
+  const observe = (event: CacheEvent<HashKey, unknown>): void => {
     if (event.type === 'clear') {
-      if (this.#gone !== null) this.#goneAll = true
-      if (!this.#applying) queue.clear()
+      if (gone !== null) goneAll = true
+      if (!applying) queue.clear()
       return
     }
     if (!('key' in event) || !isContentKey(event.key)) return
@@ -260,45 +206,71 @@ class Persistence<K, V> implements PersistHandle {
       case 'delete':
         // Even a delete that found nothing in memory (`existed: false`): the disk, or hydration
         // still reading it, may hold the key, and its old value must not come back.
-        this.#gone?.add(key)
-        if (!this.#applying) queue.delete(key)
+        gone?.add(key)
+        if (!applying) queue.delete(key)
         return
       case 'set':
-        if (!this.#applying) queue.put(key)
+        if (!applying) queue.put(key)
         return
       case 'hit':
-        if (!this.#applying) queue.touch(key)
-        return
+        if (!applying) queue.touch(key)
     }
   }
+  const unsubscribe = memory.subscribe(observe)
+  // Entries the cache held before persistence started are mirrored too, coldest first.
+  for (const { key } of memory.dump()) if (isContentKey(key)) queue.put(key)
+  const unlistenPage = onPageHidden(() => void flush())
+  const uninspect = memory.addInspector((key) => ({ persisted: queue.persisted(key) }))
 
-  #keeps(key: HashKey, value: unknown): boolean {
-    const { filter } = this.#options
-    if (filter === undefined) return true
-    try {
-      return Boolean(filter(key as K, value as V))
-    } catch (error) {
-      this.#report(`filter threw (${describeError(error)}); the entry stays in memory only`, key)
-      return false
-    }
+  /** Stops following the cache, the page and other tabs. */
+  const detach = () => {
+    unsubscribe()
+    unlistenPage()
+    tabs?.close()
   }
 
   /** Hydration could not happen: the cache goes on in memory only, and says why once. */
-  #fail(status: 'unavailable' | 'failed', error: unknown): void {
-    this.#status = status
-    this.#detach()
-    this.#queue.cancel()
-    this.#report(`${describeError(error)}; the cache works in memory only (status '${status}')`)
+  function fail(failure: 'unavailable' | 'failed', error: unknown): void {
+    status = failure
+    detach()
+    queue.cancel()
+    report(`${describeError(error)}; the cache works in memory only (status '${failure}')`)
   }
 
-  /** Stops following the cache, the page and other tabs. */
-  #detach(): void {
-    this.#unsubscribe()
-    this.#unlistenPage()
-    this.#tabs?.close()
-  }
+  const close = () =>
+    closeStore(store).catch((error: unknown) =>
+      report(`the database did not close (${describeError(error)})`),
+    )
 
-  #report(reason: string, ...key: [HashKey] | []): void {
-    reportError(this.#cache, reason, ...key)
+  // Stopped: nothing follows the cache any more, and a call must not reopen the database.
+  const flush = () => stopped ?? queue.flush()
+
+  return {
+    ready,
+    get status() {
+      return status
+    },
+    flush,
+    async clear() {
+      memory.clear()
+      await ready
+      // Following the cache: its clear event queued the disk's.
+      if (status === 'ready' && stopped === undefined) return flush()
+      await stopped
+      if (status === 'unavailable') return
+      // Failed or stopped: the disk is cleared directly, so a reload cannot bring the data back.
+      await queue.wipe()
+      await close()
+    },
+    stop() {
+      stopped ??= (async () => {
+        await ready
+        detach()
+        uninspect()
+        await queue.flush()
+        if (status === 'ready') await close()
+      })()
+      return stopped
+    },
   }
 }

@@ -7,34 +7,24 @@ import type { Schedule } from './schedule.js'
 import { type Batch, type Written, writeBatch } from './write.js'
 
 /** What a pending key needs written: its value (and metadata), its metadata only, or its removal. */
-const PUT = 0
-const TOUCH = 1
+export const PUT = 0
+export const TOUCH = 1
 /** Removed by `delete`: other tabs follow. */
-const DELETE = 2
+export const DELETE = 2
 /**
  * Evicted before its new value was written: the older copy on disk is this tab's to remove, and
  * a local decision, so other tabs are not told.
  */
-const DROP = 3
-type Op = typeof PUT | typeof TOUCH | typeof DELETE | typeof DROP
-
-/** An entry a committed batch stored. */
-export interface StoredEntry {
-  key: HashKey
-  value: unknown
-  expiresAt: number | null
-}
+export const DROP = 3
+export type Op = typeof PUT | typeof TOUCH | typeof DELETE | typeof DROP
 
 /** What one committed write did, for cross-tab coherence. */
 export interface Commit {
   /** The write transaction: a higher one committed later. */
   at: number
-  cleared: boolean
-  /** Every key whose rows it stored or removed. */
-  keys: HashKey[]
-  /** The keys deleted (not merely dropped from disk): other tabs follow. */
-  deleted: HashKey[]
-  stored: StoredEntry[]
+  batch: Pending
+  /** Keys of `batch.puts` whose value could not be stored. */
+  failed: Set<HashKey>
 }
 
 /** What the write queue works with. */
@@ -52,7 +42,7 @@ export interface QueueContext {
 }
 
 /** A batch as the queue built it: what it writes, and which of its deletes other tabs follow. */
-interface Pending extends Batch {
+export interface Pending extends Batch {
   announced: HashKey[]
 }
 
@@ -61,6 +51,49 @@ const QUOTA_SHARE = 0.25
 
 function isEmpty({ clear, rows, deletes, puts, metas }: Batch): boolean {
   return !clear && rows.length + deletes.length + puts.length + metas.length === 0
+}
+
+/** The write queue of one persisted cache: what it has yet to write, is writing, and holds on disk. */
+export interface WriteQueue {
+  /** Keys held in memory whose value this tab knows to be on disk: only they get metadata-only writes. */
+  readonly onDisk: Set<HashKey>
+  /** The key was set: its value and metadata are written. */
+  put(key: HashKey): void
+  /** The key was read: its recency and frequency are written, not its value. */
+  touch(key: HashKey): void
+  /** The key was deleted: its rows go, and other tabs follow. */
+  delete(key: HashKey): void
+  /**
+   * The key was evicted. Its row stays (another tab may hold it); only a value of this tab not
+   * written yet makes the older row on disk go, since memory had moved past it.
+   */
+  evict(key: HashKey): void
+  /** The cache was cleared: earlier changes no longer matter. */
+  clear(): void
+  /** Deletes raw rows with the next batch, unless they were rewritten meanwhile. */
+  discard(rows: Discard[]): void
+  /** Recency stamps continue after `seq`, and write counts after `at` (the highest hydration found). */
+  continueAfter(seq: number, at: number): void
+  /**
+   * Whether `key`'s current value is on disk: written by a committed batch (or found there),
+   * and neither changed since nor being written now. A pending read changes no value. Keys that
+   * never reach the disk (identity-keyed, filtered, uncloneable) are never in {@link onDisk}.
+   */
+  persisted(key: HashKey): boolean
+  /** What this tab has yet to write for `key`: {@link PUT}, {@link TOUCH}, {@link DELETE}, {@link DROP} or nothing. */
+  queued(key: HashKey): Op | undefined
+  /** Forgets what this tab had yet to write for `key`. */
+  unqueue(key: HashKey): void
+  /** Whether the batch being written stores or removes `key`. */
+  writing(key: HashKey): boolean
+  /** Resolves once every batch started so far was committed or reported. */
+  settled(): Promise<void>
+  /** Writes what is pending now; resolves once it and every earlier batch were committed or reported. */
+  flush(): Promise<void>
+  /** Empties the store now, whatever is pending: for a handle no longer following the cache. */
+  wipe(): Promise<void>
+  /** Forgets what is pending and stops the timer: storage is gone or the handle stopped. */
+  cancel(): void
 }
 
 /**
@@ -78,171 +111,61 @@ function isEmpty({ clear, rows, deletes, puts, metas }: Batch): boolean {
  * before it was committed or reported. Nothing here ever rejects: failures become
  * `persist-error` events.
  */
-export class WriteQueue {
-  /** Keys held in memory whose value this tab knows to be on disk: only they get metadata-only writes. */
-  readonly onDisk = new Set<HashKey>()
-  readonly #context: QueueContext
-  #pending = new Map<HashKey, Op>()
+export function writeQueue(context: QueueContext, start: Promise<unknown>): WriteQueue {
+  const { cache, store, version, keep, committed } = context
+  const onDisk = new Set<HashKey>()
+  let pending = new Map<HashKey, Op>()
   /** Keys whose value the batch being written stores or removes (batches run one at a time). */
-  #writing = new Set<HashKey>()
-  #clear = false
-  #rows: Discard[] = []
-  #cancelTimer: (() => void) | null = null
-  #chain: Promise<void>
+  let writing = new Set<HashKey>()
+  let clearing = false
+  let rows: Discard[] = []
+  let cancelTimer: (() => void) | null = null
+  let chain: Promise<void> = start.then(
+    () => {},
+    () => {},
+  )
   /** The last recency stamp handed out. */
-  #seq = 0
+  let seq = 0
   /** The last write count known: the store's count is repaired from it if damaged. */
-  #at = 0
+  let last = 0
+  const report = (reason: string, ...key: [HashKey] | []) => reportError(cache, reason, ...key)
 
-  constructor(context: QueueContext, start: Promise<unknown>) {
-    this.#context = context
-    this.#chain = start.then(
-      () => {},
-      () => {},
-    )
+  const queue = (key: HashKey, op: Op) => {
+    pending.set(key, op)
+    arm()
   }
-
-  /** The key was set: its value and metadata are written. */
-  put(key: HashKey): void {
-    this.#pending.delete(key)
-    this.#queue(key, PUT)
+  const arm = () => {
+    if (cancelTimer !== null) return
+    cancelTimer = context.schedule(() => {
+      cancelTimer = null
+      void flush()
+    }, context.window)
   }
-
-  /** The key was read: its recency and frequency are written, not its value. */
-  touch(key: HashKey): void {
-    const op = this.#pending.get(key)
-    if (op === DELETE || op === DROP) return
-    // Re-inserting keeps the queue in use order, which is the order recency stamps follow.
-    this.#pending.delete(key)
-    this.#queue(key, op ?? TOUCH)
+  const stop = () => {
+    cancelTimer?.()
+    cancelTimer = null
   }
-
-  /** The key was deleted: its rows go, and other tabs follow. */
-  delete(key: HashKey): void {
-    this.#pending.delete(key)
-    this.#queue(key, DELETE)
+  const flush = () => {
+    stop()
+    chain = chain.then(write)
+    return chain
   }
-
-  /**
-   * The key was evicted. Its row stays (another tab may hold it); only a value of this tab not
-   * written yet makes the older row on disk go, since memory had moved past it.
-   */
-  evict(key: HashKey): void {
-    this.onDisk.delete(key)
-    const op = this.#pending.get(key)
-    if (op === TOUCH) this.#pending.delete(key)
-    else if (op === PUT) this.#queue(key, DROP)
+  const cancel = () => {
+    stop()
+    pending.clear()
+    rows = []
+    clearing = false
   }
-
-  /** The cache was cleared: earlier changes no longer matter. */
-  clear(): void {
-    this.#pending.clear()
-    this.#rows = []
-    this.#clear = true
-    this.#arm()
-  }
-
-  /** Deletes raw rows with the next batch, unless they were rewritten meanwhile. */
-  discard(rows: Discard[]): void {
-    if (rows.length === 0) return
-    this.#rows.push(...rows)
-    this.#arm()
-  }
-
-  /** Recency stamps continue after `seq`, and write counts after `at` (the highest hydration found). */
-  continueAfter(seq: number, at: number): void {
-    this.#seq = Math.max(this.#seq, seq)
-    this.#at = Math.max(this.#at, at)
-  }
-
-  /**
-   * Whether `key`'s current value is on disk: written by a committed batch (or found there),
-   * and neither changed since nor being written now. A pending read changes no value. Keys that
-   * never reach the disk (identity-keyed, filtered, uncloneable) are never in {@link onDisk}.
-   */
-  persisted(key: HashKey): boolean {
-    return this.onDisk.has(key) && this.#pending.get(key) !== PUT && !this.#writing.has(key)
-  }
-
-  /** Whether a set or delete of `key` made here waits to be written: it will commit after anything heard now. */
-  unwritten(key: HashKey): boolean {
-    const op = this.#pending.get(key)
-    return op === PUT || op === DELETE
-  }
-
-  /** Whether the batch being written stores or removes `key`. */
-  writing(key: HashKey): boolean {
-    return this.#writing.has(key)
-  }
-
-  /** Another tab stored `key` since: the older row this tab meant to drop is that tab's now. */
-  spare(key: HashKey): void {
-    if (this.#pending.get(key) === DROP) this.#pending.delete(key)
-  }
-
-  /** Resolves once every batch started so far was committed or reported. */
-  settled(): Promise<void> {
-    return this.#chain
-  }
-
-  /** Writes what is pending now; resolves once it and every earlier batch were committed or reported. */
-  flush(): Promise<void> {
-    this.#cancelTimer?.()
-    this.#cancelTimer = null
-    this.#chain = this.#chain.then(() => this.#write())
-    return this.#chain
-  }
-
-  /** Empties the store now, whatever is pending: for a handle no longer following the cache. */
-  wipe(): Promise<void> {
-    this.cancel()
-    this.#clear = true
-    return this.flush()
-  }
-
-  /** Forgets what is pending and stops the timer: storage is gone or the handle stopped. */
-  cancel(): void {
-    this.#cancelTimer?.()
-    this.#cancelTimer = null
-    this.#pending.clear()
-    this.#rows = []
-    this.#clear = false
-  }
-
-  #queue(key: HashKey, op: Op): void {
-    this.#pending.set(key, op)
-    this.#arm()
-  }
-
-  #arm(): void {
-    if (this.#cancelTimer !== null) return
-    this.#cancelTimer = this.#context.schedule(() => {
-      this.#cancelTimer = null
-      void this.flush()
-    }, this.#context.window)
-  }
-
-  #nextSeq(): number {
-    // Clock-based, so that tabs sharing the database stamp comparably; +1 keeps it strictly rising.
-    this.#seq = Math.max(this.#seq + 1, this.#context.cache.now())
-    return this.#seq
-  }
+  // Clock-based, so that tabs sharing the database stamp comparably; +1 keeps it strictly rising.
+  const nextSeq = () => (seq = Math.max(seq + 1, cache.now()))
 
   /** Turns the pending changes into a batch, reading values, expiries and frequencies from the cache. */
-  #take(): Pending {
-    const { cache, keep } = this.#context
-    const ops = this.#pending
-    const batch: Pending = {
-      clear: this.#clear,
-      rows: this.#rows,
-      deletes: [],
-      announced: [],
-      puts: [],
-      metas: [],
-    }
-    this.#pending = new Map()
-    this.#rows = []
-    this.#clear = false
+  const take = (): Pending => {
+    const ops = pending
+    const batch: Pending = { clear: clearing, rows, deletes: [], announced: [], puts: [], metas: [] }
+    pending = new Map()
+    rows = []
+    clearing = false
     const lfu = cache.policy === 'LFU'
     for (const [key, op] of ops) {
       if (op === DELETE || op === DROP) {
@@ -250,84 +173,82 @@ export class WriteQueue {
         if (op === DELETE) batch.announced.push(key)
         continue
       }
-      if (op === TOUCH && !this.onDisk.has(key)) continue
+      if (op === TOUCH && !onDisk.has(key)) continue
       if (op === TOUCH && !lfu) {
-        batch.metas.push({ key, seq: this.#nextSeq(), freq: 1 })
+        batch.metas.push({ key, seq: nextSeq(), freq: 1 })
         continue
       }
       const entry = cache.info(key)
       if (op === TOUCH) {
         if (entry !== undefined) {
-          batch.metas.push({ key, seq: this.#nextSeq(), freq: entry.frequency ?? 1 })
+          batch.metas.push({ key, seq: nextSeq(), freq: entry.frequency ?? 1 })
         }
       } else if (entry === undefined || !keep(key, entry.value)) {
         // Gone meanwhile, or not for disk: an older copy must not come back after a reload.
         batch.deletes.push(key)
       } else {
         const { value, expiresAt, frequency = 1 } = entry
-        batch.puts.push({ key, value, expiresAt, seq: this.#nextSeq(), freq: frequency })
+        batch.puts.push({ key, value, expiresAt, seq: nextSeq(), freq: frequency })
       }
     }
     return batch
   }
 
-  async #write(): Promise<void> {
-    const batch = this.#take()
+  async function write(): Promise<void> {
+    const batch = take()
     // Keys may all have dropped out (reads of memory-only entries): then no transaction at all.
     if (isEmpty(batch)) return
-    this.#writing = new Set(batch.deletes)
-    for (const { key } of batch.puts) this.#writing.add(key)
+    writing = new Set(batch.deletes)
+    for (const { key } of batch.puts) writing.add(key)
     try {
-      await this.#commit(batch)
+      await commit(batch)
     } finally {
-      this.#writing.clear()
+      writing.clear()
     }
   }
 
-  /** Writes a batch: retried once past a quota error, abandoned past any other. */
-  async #commit(batch: Pending): Promise<void> {
-    let victims: HashKey[] = []
-    let written: Written
-    try {
-      written = await this.#writeBatch(batch)
-    } catch (error) {
-      if (!isQuotaError(error)) return this.#abandon(batch, error)
-      victims = this.#coldest(batch)
-      try {
-        written = await this.#writeBatch({ ...batch, deletes: [...batch.deletes, ...victims] })
-      } catch (retryError) {
-        return this.#abandon(batch, retryError)
-      }
-      this.#report(
-        `${describeError(error)}; removed the ${victims.length} coldest entries from disk (they stay in memory) and retried`,
-      )
-    }
-    this.#settle(batch, victims, written)
-  }
-
-  async #writeBatch(batch: Batch): Promise<Written> {
-    const { store, version } = this.#context
-    const written = await writeBatch(store, batch, version, this.#at)
-    this.#at = written.at
+  const send = async (batch: Batch): Promise<Written> => {
+    const written = await writeBatch(store, batch, version, last)
+    last = written.at
     return written
   }
 
+  /** Writes a batch: retried once past a quota error, abandoned past any other. */
+  async function commit(batch: Pending): Promise<void> {
+    let victims: HashKey[] = []
+    let written: Written
+    try {
+      written = await send(batch)
+    } catch (error) {
+      if (!isQuotaError(error)) return abandon(batch, error)
+      victims = coldest(batch)
+      try {
+        written = await send({ ...batch, deletes: [...batch.deletes, ...victims] })
+      } catch (retryError) {
+        return abandon(batch, retryError)
+      }
+      report(
+        `${describeError(error)}; removed the ${victims.length} coldest entries from disk (they stay in memory) and retried`,
+      )
+    }
+    settle(batch, victims, written)
+  }
+
   /** The coldest persisted entries outside the batch, to give up when the quota is exceeded. */
-  #coldest(batch: Batch): HashKey[] {
+  const coldest = (batch: Batch): HashKey[] => {
     const inBatch = new Set<HashKey>()
     for (const { key } of batch.puts) inBatch.add(key)
     for (const { key } of batch.metas) inBatch.add(key)
-    const wanted = Math.max(batch.puts.length, Math.ceil(this.onDisk.size * QUOTA_SHARE))
+    const wanted = Math.max(batch.puts.length, Math.ceil(onDisk.size * QUOTA_SHARE))
     const victims: HashKey[] = []
-    for (const { key } of this.#context.cache.dump()) {
+    for (const { key } of cache.dump()) {
       if (victims.length === wanted) break
-      if (this.onDisk.has(key) && !inBatch.has(key)) victims.push(key)
+      if (onDisk.has(key) && !inBatch.has(key)) victims.push(key)
     }
     return victims
   }
 
-  #settle(batch: Pending, victims: HashKey[], { at, failures }: Written): void {
-    const { onDisk } = this
+  const settle = (batch: Pending, victims: HashKey[], { at, failures }: Written) => {
     if (batch.clear) onDisk.clear()
     for (const key of batch.deletes) onDisk.delete(key)
     for (const key of victims) onDisk.delete(key)
@@ -335,19 +256,12 @@ export class WriteQueue {
     for (const { key, error } of failures) {
       failed.add(key)
       onDisk.delete(key)
-      this.#report(`${describeError(error)}; the entry stays in memory only`, key)
+      report(`${describeError(error)}; the entry stays in memory only`, key)
     }
-    const stored: StoredEntry[] = []
-    const keys = [...batch.deletes]
-    for (const { key, value, expiresAt } of batch.puts) {
-      keys.push(key)
-      if (failed.has(key)) continue
-      onDisk.add(key)
-      stored.push({ key, value, expiresAt })
-    }
+    for (const { key } of batch.puts) if (!failed.has(key)) onDisk.add(key)
     const count = batch.deletes.length + batch.puts.length - failures.length + batch.metas.length
-    this.#context.cache.publish({ type: 'persist-flushed', count })
-    this.#context.committed?.({ at, cleared: batch.clear, keys, deleted: batch.announced, stored })
+    cache.publish({ type: 'persist-flushed', count })
+    committed?.({ at, batch, failed })
   }
 
   /**
@@ -355,31 +269,25 @@ export class WriteQueue {
    * behind (a reload must not bring back a value older than the one in memory). If even that
    * fails, its deletes and clear go back into the queue, for the next batch to carry.
    */
-  async #abandon(batch: Pending, error: unknown): Promise<void> {
+  async function abandon(batch: Pending, error: unknown): Promise<void> {
     const count = batch.puts.length + batch.deletes.length + batch.metas.length
-    this.#report(`${describeError(error)}; ${count} changes stay in memory only`)
+    report(`${describeError(error)}; ${count} changes stay in memory only`)
     const deletes = [...batch.deletes, ...batch.puts.map(({ key }) => key)]
     // Whether or not the clean-up works, what is on disk for these keys is not what memory holds.
-    if (batch.clear) this.onDisk.clear()
-    for (const key of deletes) this.onDisk.delete(key)
+    if (batch.clear) onDisk.clear()
+    for (const key of deletes) onDisk.delete(key)
     const cleanup: Pending = { ...batch, deletes, puts: [], metas: [] }
     let at: number
     try {
-      ;({ at } = await this.#writeBatch(cleanup))
+      ;({ at } = await send(cleanup))
     } catch (cleanupError) {
-      this.#report(
+      report(
         `${describeError(cleanupError)}; stale copies may remain on disk until the next batch removes them`,
       )
-      this.#requeue(cleanup)
+      requeue(cleanup)
       return
     }
-    this.#context.committed?.({
-      at,
-      cleared: batch.clear,
-      keys: deletes,
-      deleted: batch.announced,
-      stored: [],
-    })
+    committed?.({ at, batch: cleanup, failed: new Set() })
   }
 
   /**
@@ -387,16 +295,64 @@ export class WriteQueue {
    * a change made since is newer and stays as it is. No timer is armed, so a dead disk is not
    * retried in a loop; the next change or flush carries them.
    */
-  #requeue(batch: Pending): void {
-    if (batch.clear) this.#clear = true
-    this.#rows.unshift(...batch.rows)
+  const requeue = (batch: Pending) => {
+    if (batch.clear) clearing = true
+    rows.unshift(...batch.rows)
     const announced = new Set(batch.announced)
     for (const key of batch.deletes) {
-      if (!this.#pending.has(key)) this.#pending.set(key, announced.has(key) ? DELETE : DROP)
+      if (!pending.has(key)) pending.set(key, announced.has(key) ? DELETE : DROP)
     }
   }
 
-  #report(reason: string, ...key: [HashKey] | []): void {
-    reportError(this.#context.cache, reason, ...key)
+  return {
+    onDisk,
+    put(key) {
+      pending.delete(key)
+      queue(key, PUT)
+    },
+    touch(key) {
+      const op = pending.get(key)
+      if (op === DELETE || op === DROP) return
+      // Re-inserting keeps the queue in use order, which is the order recency stamps follow.
+      pending.delete(key)
+      queue(key, op ?? TOUCH)
+    },
+    delete(key) {
+      pending.delete(key)
+      queue(key, DELETE)
+    },
+    evict(key) {
+      onDisk.delete(key)
+      const op = pending.get(key)
+      if (op === TOUCH) pending.delete(key)
+      else if (op === PUT) queue(key, DROP)
+    },
+    clear() {
+      pending.clear()
+      rows = []
+      clearing = true
+      arm()
+    },
+    discard(more) {
+      if (more.length === 0) return
+      rows.push(...more)
+      arm()
+    },
+    continueAfter(lastSeq, at) {
+      seq = Math.max(seq, lastSeq)
+      last = Math.max(last, at)
+    },
+    persisted: (key) => onDisk.has(key) && pending.get(key) !== PUT && !writing.has(key),
+    queued: (key) => pending.get(key),
+    unqueue: (key) => pending.delete(key),
+    writing: (key) => writing.has(key),
+    settled: () => chain,
+    flush,
+    wipe() {
+      cancel()
+      clearing = true
+      return flush()
+    },
+    cancel,
   }
 }

@@ -23,7 +23,7 @@
 import { type HashKey, isContentKey } from '../index.js'
 
 /** The layout of the records below; bumped if it ever changes, so old layouts are dropped. */
-const FORMAT = 1
+export const FORMAT = 1
 
 /**
  * The largest stamp or write count read back: far above any real one (stamps are clock
@@ -101,57 +101,25 @@ export function readWrites(stored: unknown): number | undefined {
   return count(isRecord(stored) ? stored.writes : undefined)
 }
 
-/** The row to store at {@link WRITES_KEY}. */
-export function writesRecord(writes: number): { f: typeof FORMAT; writes: number } {
-  return { f: FORMAT, writes }
-}
-
 /** The write transaction that stored a row, if it says so validly (records of older releases do not). */
 export function writtenBy(stored: unknown): number | undefined {
   return count(isRecord(stored) ? stored.w : undefined)
 }
 
-/** Builds the value record of one entry, stored by write transaction `w`. */
-export function valueRecord(
+/** What {@link readRow} returns for a row well formed but written under another format or `version`. */
+export const OUTDATED = 0
+/** What {@link readRow} returns for a row not ours, or damaged. */
+export const MALFORMED = 1
+
+/**
+ * Reads one entry row, checking its shape, every number in it, its key against where it is
+ * stored, and its version: its record, or {@link OUTDATED} or {@link MALFORMED}.
+ */
+export function readRow(
+  diskKey: IDBValidKey,
+  stored: unknown,
   version: Version,
-  key: HashKey,
-  value: unknown,
-  expiresAt: number | null,
-  seq: number,
-  freq: number,
-  w: number,
-): ValueRecord {
-  return { f: FORMAT, v: version, key, value, expiresAt, seq, freq, w }
-}
-
-/** Builds the metadata record of one entry, stored by write transaction `w`. */
-export function metaRecord(
-  version: Version,
-  key: HashKey,
-  seq: number,
-  freq: number,
-  w: number,
-): MetaRecord {
-  return { f: FORMAT, v: version, key, seq, freq, w }
-}
-
-/** What one stored row turned out to be. */
-export type Row =
-  | { kind: 'value'; record: ValueRecord }
-  | { kind: 'meta'; record: MetaRecord }
-  /** Well formed, but written under another format or `version`. */
-  | { kind: 'outdated' }
-  /** The count of write transactions (`undefined`: damaged). */
-  | { kind: 'writes'; writes: number | undefined }
-  /** Not ours, or damaged. */
-  | { kind: 'malformed' }
-
-const MALFORMED: Row = { kind: 'malformed' }
-const OUTDATED: Row = { kind: 'outdated' }
-
-/** Reads one stored row, checking its shape, every number in it, its key against where it is stored, and its version. */
-export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version): Row {
-  if (diskKey === WRITES_KEY) return { kind: 'writes', writes: readWrites(stored) }
+): ValueRecord | MetaRecord | typeof OUTDATED | typeof MALFORMED {
   if (typeof diskKey !== 'string' || !isRecord(stored) || !isContentKey(stored.key)) {
     return MALFORMED
   }
@@ -163,14 +131,9 @@ export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version)
     (freq as number) >= 1 &&
     (w === undefined || writtenBy(stored) !== undefined)
   const versioned = typeof v === 'string' || Number.isFinite(v)
-  if (typeof f !== 'number' || !versioned || !stated) {
-    return MALFORMED
-  }
-  const current = f === FORMAT && v === version
+  if (typeof f !== 'number' || !versioned || !stated) return MALFORMED
   if (diskKey === valueKey(key)) {
     if (expiresAt !== null && !Number.isFinite(expiresAt)) return MALFORMED
-    return current ? { kind: 'value', record: stored as unknown as ValueRecord } : OUTDATED
-  }
-  if (diskKey !== metaKey(key)) return MALFORMED
-  return current ? { kind: 'meta', record: stored as unknown as MetaRecord } : OUTDATED
+  } else if (diskKey !== metaKey(key)) return MALFORMED
+  return f === FORMAT && v === version ? (stored as unknown as MetaRecord) : OUTDATED
 }

@@ -12,7 +12,7 @@
 
 import { type AsyncCache, type HashKey, isContentKey } from '../index.js'
 import { describeError } from './faults.js'
-import type { Commit, StoredEntry, WriteQueue } from './queue.js'
+import { type Commit, DELETE, DROP, PUT, type WriteQueue } from './queue.js'
 import type { Version } from './record.js'
 
 /** What {@link persist} hands the coherence of one cache. */
@@ -43,6 +43,13 @@ export interface TabLink {
  * `null` where there is no `BroadcastChannel`. Built by {@link tabCoherence}.
  */
 export type Tabs = (context: TabContext) => TabLink | null
+
+/** An entry a committed write stored, as other tabs hear of it. */
+interface StoredEntry {
+  key: HashKey
+  value: unknown
+  expiresAt: number | null
+}
 
 /** What one commit changed, as other tabs hear it. */
 interface Change {
@@ -97,10 +104,12 @@ export function tabCoherence(): Tabs {
      * two committed last is known only once it has.
      */
     const admit = (key: HashKey, at: number): 'apply' | 'ignore' | 'defer' => {
-      if (queue.unwritten(key)) return 'ignore'
+      const op = queue.queued(key)
+      if (op === PUT || op === DELETE) return 'ignore'
       if (queue.writing(key)) return 'defer'
       if (!(at > (versions.get(key) ?? floor))) return 'ignore'
-      queue.spare(key)
+      // The row this tab meant to remove is another tab's newer one now.
+      if (op === DROP) queue.unqueue(key)
       return 'apply'
     }
     const saw = (key: HashKey, at: number, stored: boolean) => {
@@ -164,12 +173,18 @@ export function tabCoherence(): Tabs {
         floor = Math.max(floor, writes)
         for (const [key, at] of written) if (!versions.has(key)) versions.set(key, at)
       },
-      committed({ at, cleared, keys, deleted, stored }) {
+      committed({ at, batch, failed }) {
+        const { clear: cleared, deletes, announced: deleted } = batch
         if (cleared) {
           versions.clear()
           floor = Math.max(floor, at)
         }
-        for (const key of keys) versions.set(key, at)
+        const stored: StoredEntry[] = []
+        for (const key of deletes) versions.set(key, at)
+        for (const { key, value, expiresAt } of batch.puts) {
+          versions.set(key, at)
+          if (!failed.has(key)) stored.push({ key, value, expiresAt })
+        }
         // Closed: a handle that stopped may still clear the disk, with no one left to tell.
         if (!open || (!cleared && deleted.length === 0 && stored.length === 0)) return
         try {
@@ -181,12 +196,7 @@ export function tabCoherence(): Tabs {
             `other tabs were told of a change without its values (${describeError(error)})`,
           )
           try {
-            post({
-              at,
-              cleared,
-              deleted: [...deleted, ...stored.map(({ key }) => key)],
-              stored: [],
-            })
+            post({ at, cleared, deleted: [...deleted, ...stored.map(({ key }) => key)], stored: [] })
           } catch (retryError) {
             context.report(`other tabs were not told of a change (${describeError(retryError)})`)
           }

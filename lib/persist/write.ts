@@ -2,14 +2,14 @@ import { promisifyRequest, type UseStore } from 'idb-keyval'
 import type { HashKey } from '../index.js'
 import type { Discard } from './hydrate.js'
 import {
+  FORMAT,
+  type MetaRecord,
   metaKey,
-  metaRecord,
   readWrites,
+  type ValueRecord,
   type Version,
   valueKey,
-  valueRecord,
   WRITES_KEY,
-  writesRecord,
   writtenBy,
 } from './record.js'
 
@@ -91,12 +91,13 @@ function put(
 ): Written {
   const failures: Failure[] = []
   if (batch.clear) store.clear()
-  store.put(writesRecord(at), WRITES_KEY)
+  store.put({ f: FORMAT, writes: at }, WRITES_KEY)
   for (const row of doomed) store.delete(row)
   for (const key of batch.deletes) drop(store, key)
   for (const { key, value, expiresAt, seq, freq } of batch.puts) {
     try {
-      store.put(valueRecord(version, key, value, expiresAt, seq, freq, at), valueKey(key))
+      const record: ValueRecord = { f: FORMAT, v: version, key, value, expiresAt, seq, freq, w: at }
+      store.put(record, valueKey(key))
     } catch (error) {
       // Cloning this value failed (a DataCloneError, or a getter that threw), or the
       // transaction did: then the drop throws too, and the batch is abandoned whole.
@@ -105,7 +106,8 @@ function put(
     }
   }
   for (const { key, seq, freq } of batch.metas) {
-    store.put(metaRecord(version, key, seq, freq, at), metaKey(key))
+    const record: MetaRecord = { f: FORMAT, v: version, key, seq, freq, w: at }
+    store.put(record, metaKey(key))
   }
   return { at, failures }
 }
