@@ -1,4 +1,4 @@
-import { createStore, entries, type UseStore } from 'idb-keyval'
+import { createStore, entries } from 'idb-keyval'
 import { type AsyncCache, type CacheEvent, type HashKey, isContentKey } from '../index.js'
 import { describeError, reportError, StorageUnavailableError } from './faults.js'
 import { type Discard, hydrate } from './hydrate.js'
@@ -6,7 +6,6 @@ import { type PersistOptions, resolveOptions } from './options.js'
 import { onPageHidden } from './page.js'
 import { writeQueue } from './queue.js'
 import { closeStore, readEach, reopening } from './store.js'
-import type { TabLink } from './tabs.js'
 
 /**
  * Where a persisted cache stands:
@@ -121,9 +120,7 @@ export function persist<K, V>(
     } catch (error) {
       if (error instanceof StorageUnavailableError) throw error
       const { rows, unreadable } = await readEach(store)
-      report(
-        `${describeError(error)}; read the store row by row and removed ${unreadable.length} unreadable rows`,
-      )
+      report(`${describeError(error)}; removed ${unreadable.length} unreadable rows`)
       return { rows, unreadable: unreadable.map((row) => ({ row, written: undefined })) }
     }
   }
@@ -150,7 +147,7 @@ export function persist<K, V>(
     queue.discard([...found.discard, ...unreadable])
     tabs?.hydrated(found.writes, found.written)
     if (found.malformed > 0) {
-      report(`skipped and removed ${found.malformed} malformed records (a damaged or foreign store)`)
+      report(`removed ${found.malformed} malformed records`)
     }
     status = 'ready'
     memory.publish({ type: 'persist-hydrated', count: found.count })

@@ -162,7 +162,14 @@ export function writeQueue(context: QueueContext, start: Promise<unknown>): Writ
   /** Turns the pending changes into a batch, reading values, expiries and frequencies from the cache. */
   const take = (): Pending => {
     const ops = pending
-    const batch: Pending = { clear: clearing, rows, deletes: [], announced: [], puts: [], metas: [] }
+    const batch: Pending = {
+      clear: clearing,
+      rows,
+      deletes: [],
+      announced: [],
+      puts: [],
+      metas: [],
+    }
     pending = new Map()
     rows = []
     clearing = false
@@ -228,7 +235,7 @@ export function writeQueue(context: QueueContext, start: Promise<unknown>): Writ
         return abandon(batch, retryError)
       }
       report(
-        `${describeError(error)}; removed the ${victims.length} coldest entries from disk (they stay in memory) and retried`,
+        `${describeError(error)}; retried without the ${victims.length} coldest entries on disk (kept in memory)`,
       )
     }
     settle(batch, victims, written)
@@ -281,9 +288,7 @@ export function writeQueue(context: QueueContext, start: Promise<unknown>): Writ
     try {
       ;({ at } = await send(cleanup))
     } catch (cleanupError) {
-      report(
-        `${describeError(cleanupError)}; stale copies may remain on disk until the next batch removes them`,
-      )
+      report(`${describeError(cleanupError)}; the next batch removes the stale copies`)
       requeue(cleanup)
       return
     }

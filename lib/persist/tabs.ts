@@ -196,7 +196,12 @@ export function tabCoherence(): Tabs {
             `other tabs were told of a change without its values (${describeError(error)})`,
           )
           try {
-            post({ at, cleared, deleted: [...deleted, ...stored.map(({ key }) => key)], stored: [] })
+            post({
+              at,
+              cleared,
+              deleted: [...deleted, ...stored.map(({ key }) => key)],
+              stored: [],
+            })
           } catch (retryError) {
             context.report(`other tabs were not told of a change (${describeError(retryError)})`)
           }

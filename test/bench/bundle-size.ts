@@ -21,7 +21,10 @@ export interface Entry {
 /** 1 KB = 1,024 bytes, as bundle-size tools report it. */
 export const KB = 1024
 
-/** The package's entry points; targets from issue 7 (both missed today: see the README). */
+/**
+ * The package's entry points; targets from issue 7 (5 KB core, 3 KB persist) and issue 11 (4 KB
+ * for `persist()` without cross-tab coherence), all missed today: see the README.
+ */
 export const entries: Entry[] = [
   { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.5 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
@@ -29,14 +32,14 @@ export const entries: Entry[] = [
     specifier: 'asynccache/persist',
     file: 'lib/persist/index.ts',
     target: 3 * KB,
-    budget: 6 * KB,
+    budget: 5_632,
   },
   {
     specifier: 'asynccache/persist: persist() alone, no tabCoherence()',
     file: 'lib/persist/index.ts',
     imports: ['persist'],
-    target: 3 * KB,
-    budget: 4 * KB,
+    target: 4 * KB,
+    budget: 4_915,
   },
   { specifier: 'asynccache/devtools', file: 'devtools/index.ts' },
 ]
