@@ -156,8 +156,9 @@ export function writeQueue(context: QueueContext, start: Promise<unknown>): Writ
     rows = []
     clearing = false
   }
-  // Clock-based, so that tabs sharing the database stamp comparably; +1 keeps it strictly rising.
-  const nextSeq = () => (seq = Math.max(seq + 1, cache.now()))
+  // Clock-based, so that tabs sharing the database stamp comparably; +1 keeps it strictly rising,
+  // also past a clock that is not a number (an app's own `now` returning NaN).
+  const nextSeq = () => (seq = Math.max(seq + 1, cache.now()) || seq + 1)
 
   /** Turns the pending changes into a batch, reading values, expiries and frequencies from the cache. */
   const take = (): Pending => {

@@ -247,6 +247,27 @@ describe('hydration checks every number read back from disk', () => {
   })
 })
 
+describe("the cache's own clock", () => {
+  test('a clock that returns NaN still gives rows a valid stamp, in order', async () => {
+    let broken = true
+    const cache = new AsyncCache<string, string>({
+      maxsize: 10,
+      policy: 'LRU',
+      now: () => (broken ? Number.NaN : t),
+    })
+    const store = persist(cache, { name: 'nan-clock', schedule: manualTimers().schedule })
+    await store.ready
+    for (const key of ['a', 'b', 'c']) cache.set(key, key)
+    cache.get('a')
+    await store.stop()
+
+    broken = false
+    const { cache: again, errors } = await open('nan-clock')
+    expect(errors).toEqual([])
+    expect([...again.keys()]).toEqual(['a', 'c', 'b'])
+  })
+})
+
 describe('messages from other tabs are checked like rows', () => {
   test('an entry with a damaged expiry is skipped; the rest of the change is applied', async () => {
     const channels = manualChannels()
