@@ -3,9 +3,15 @@
  * reload starts warm. Importing it touches no browser global; only {@link persist} does.
  */
 
+import type { HashKey } from '../index.js'
 import './events.js'
 
-export type { HashKey as DiskableKey } from '../index.js'
+/**
+ * A key persistence can store: the core's {@link HashKey} (one type, one predicate:
+ * `isContentKey` tells the keys without an identity part). Kept as a name for existing code.
+ * @deprecated Use `HashKey` from 'asynccache'.
+ */
+export type DiskableKey = HashKey
 export type { PersistOptions } from './options.js'
 export type { PersistHandle, PersistStatus } from './persist.js'
 export { persist } from './persist.js'

@@ -120,7 +120,9 @@ export function persist<K, V>(
     } catch (error) {
       if (error instanceof StorageUnavailableError) throw error
       const { rows, unreadable } = await readEach(store)
-      report(`${describeError(error)}; removed ${unreadable.length} unreadable rows`)
+      report(
+        `${describeError(error)}; read the store row by row and removed ${unreadable.length} unreadable rows`,
+      )
       return { rows, unreadable: unreadable.map((row) => ({ row, written: undefined })) }
     }
   }
