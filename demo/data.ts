@@ -1,6 +1,6 @@
 import { asyncCache, unregisterCache } from 'asynccache'
 import { cachedFetch } from 'asynccache/fetch'
-import { persist } from 'asynccache/persist'
+import { persist, tabCoherence } from 'asynccache/persist'
 import type { Product, ProductSummary } from './catalogue.js'
 import type { DemoSettings } from './settings.js'
 
@@ -27,7 +27,9 @@ export function createData(settings: DemoSettings) {
     staleWhileRevalidate: 30,
   })
   const cache = api.cacheInstance
-  const store = settings.persist ? persist(cache, { name: 'asynccache-demo' }) : undefined
+  const store = settings.persist
+    ? persist(cache, { name: 'asynccache-demo', tabs: tabCoherence() })
+    : undefined
 
   const productPage = asyncCache({ name: 'product-pages', maxsize: 30, ttl: 60 })(
     async (page: number): Promise<ProductSummary[]> => {

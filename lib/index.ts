@@ -11,7 +11,14 @@ export type {
   EvictReason,
 } from './events.js'
 export type { HashKey } from './keys.js'
-export { HashableWrapper, hasIdentity, isIterable, isMapping, makeHashable } from './keys.js'
+export {
+  HashableWrapper,
+  hasIdentity,
+  isContentKey,
+  isIterable,
+  isMapping,
+  makeHashable,
+} from './keys.js'
 export type { LoadContext, Loader, LoadOptions } from './loading.js'
 export type { AsyncCacheOptions, SetOptions } from './options.js'
 export type { PolicyName } from './policy.js'

@@ -53,6 +53,14 @@ export function hasIdentity(key: unknown): boolean {
 }
 
 /**
+ * Whether `key` means the same in any realm and after a reload: a {@link HashKey} without an
+ * identity part (persistence stores only such keys).
+ */
+export function isContentKey(key: unknown): key is HashKey {
+  return isAtom(key) || (typeof key === 'string' && key.charCodeAt(0) === 0)
+}
+
+/**
  * Whether `value` can be iterated as a collection: strings, bytes (typed arrays, DataViews),
  * `null` and `undefined` are not, like `str` and `bytes` in the Python original.
  */

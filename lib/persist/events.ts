@@ -4,7 +4,7 @@
  * the `persisted` annotation of each entry `cache.inspect()` returns.
  */
 
-declare module '../events.js' {
+declare module '../index.js' {
   interface CacheEventMap<K, V> {
     /** Hydration finished: `count` entries came back from disk. */
     'persist-hydrated': { count: number }
@@ -16,9 +16,7 @@ declare module '../events.js' {
      */
     'persist-error': { key?: K; reason: string }
   }
-}
 
-declare module '../cache.js' {
   interface EntryAnnotations {
     /**
      * Set while the cache is persisted: whether the entry's current value is on disk (written

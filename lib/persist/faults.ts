@@ -1,4 +1,4 @@
-import type { AsyncCache } from '../cache.js'
+import type { AsyncCache } from '../index.js'
 
 /**
  * How storage failures are told apart. IndexedDB reports them as `DOMException`s (or, from
@@ -17,11 +17,6 @@ function nameOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'name' in error
     ? String((error as { name: unknown }).name)
     : undefined
-}
-
-/** A value the structured-clone algorithm refuses (a function, a Response, a class with private fields). */
-export function isCloneError(error: unknown): boolean {
-  return nameOf(error) === 'DataCloneError'
 }
 
 /** The origin's storage quota is used up. */

@@ -1,13 +1,14 @@
-import type { EntryRecord } from '../cache.js'
-import type { PolicyName } from '../policy.js'
+import type { AsyncCache, HashKey } from '../index.js'
 import {
-  type DiskableKey,
+  MALFORMED,
   type MetaRecord,
   metaKey,
   readRow,
+  readWrites,
   type ValueRecord,
   type Version,
   valueKey,
+  WRITES_KEY,
   writtenBy,
 } from './record.js'
 
@@ -20,32 +21,26 @@ export interface Discard {
   written: number | undefined
 }
 
-/** What hydration needs to know about the cache and the options. */
+/** What hydration works with. */
 export interface HydrationContext {
+  cache: AsyncCache<HashKey, unknown>
   version: Version
-  policy: PolicyName
-  /** The cache's clock now, ms. */
-  now: number
-  /** How long past its expiry an entry is still served stale, ms: until then it is worth loading. */
-  staleMs: number
-  /** How many entries the cache has room for. */
-  room: number
-  /** Keys not to load because memory is newer: held now, or deleted or cleared since hydration began. */
-  superseded(key: DiskableKey): boolean
+  /** Keys deleted since hydration began (all of them once the cache was cleared): memory is newer. */
+  superseded(key: HashKey): boolean
   /** The `filter` option: entries it rejects must not stay on disk. */
-  keep(key: DiskableKey, value: unknown): boolean
+  keep(key: HashKey, value: unknown): boolean
 }
 
-/** What to restore and what to clean up, from one read of the whole store. */
-export interface HydrationPlan {
-  /** Entries to hand to `cache.load()`, coldest first, at most `room`. */
-  records: EntryRecord<DiskableKey, unknown>[]
-  /** Keys whose records stay on disk (restored, or superseded by memory and rewritten soon). */
-  kept: DiskableKey[]
-  /** Rows to delete: expired, outdated, malformed, orphaned, filtered out, or beyond `room`. */
+/** What one read of the whole store brought back, and what is to be cleaned up. */
+export interface Hydration {
+  /** How many entries the cache took. */
+  count: number
+  /** Keys whose rows stay on disk: restored, held by memory, or superseded (rewritten or deleted soon). */
+  kept: HashKey[]
+  /** Rows to delete: outdated, malformed, orphaned, filtered out, or refused by the cache. */
   discard: Discard[]
   /** For each restored entry, the write transaction that stored it. */
-  written: Map<DiskableKey, number>
+  written: Map<HashKey, number>
   /** The count of write transactions when the store was read. */
   writes: number
   /** How many rows were not ours or damaged. */
@@ -55,78 +50,102 @@ export interface HydrationPlan {
 }
 
 interface Candidate {
-  record: ValueRecord
+  key: HashKey
+  value: ValueRecord
   seq: number
   freq: number
+  /** Its rows, for when the cache refuses it. */
+  rows: Discard[]
 }
 
-/** Decides, from the rows of the store, which entries come back and which rows go. */
-export function planHydration(
+/**
+ * Hands the valid entries among the rows of the store to `cache.restore()`, hottest first, and
+ * lets its answer decide which stay: the cache owns the rules of restoring (memory wins, expired
+ * and outranked records are refused). Here, only which rows are candidates: current version,
+ * well formed, not orphaned, not filtered out, not superseded by a delete made meanwhile.
+ */
+export function hydrate(
   rows: readonly (readonly [IDBValidKey, unknown])[],
   context: HydrationContext,
-): HydrationPlan {
-  const values = new Map<DiskableKey, ValueRecord>()
-  const metas = new Map<DiskableKey, MetaRecord>()
+): Hydration {
+  const values = new Map<HashKey, ValueRecord>()
+  const metas = new Map<HashKey, MetaRecord>()
   const discard: Discard[] = []
   const seen = new Map<IDBValidKey, number | undefined>()
-  const drop = (row: IDBValidKey) => discard.push({ row, written: seen.get(row) })
+  const row = (diskKey: IDBValidKey): Discard => ({ row: diskKey, written: seen.get(diskKey) })
   let malformed = 0
-  let writes = 0
+  let counter: number | undefined
+  let highest = 0
   for (const [diskKey, stored] of rows) {
-    const row = readRow(diskKey, stored, context.version)
     seen.set(diskKey, writtenBy(stored))
-    if (row.kind === 'value') values.set(row.record.key, row.record)
-    else if (row.kind === 'meta') metas.set(row.record.key, row.record)
-    else if (row.kind === 'writes') writes = row.writes
-    else {
-      if (row.kind === 'malformed') malformed++
-      drop(diskKey)
+    if (diskKey === WRITES_KEY) {
+      counter = readWrites(stored)
+      // Damaged; rewritten by the next batch, so not discarded.
+      if (counter === undefined) malformed++
+      continue
+    }
+    const record = readRow(diskKey, stored, context.version)
+    if (typeof record === 'object') {
+      ;((diskKey as string)[0] === 'v' ? values : metas).set(record.key, record as ValueRecord)
+      highest = Math.max(highest, record.w ?? 0)
+    } else {
+      if (record === MALFORMED) malformed++
+      discard.push(row(diskKey))
+    }
+  }
+  // No write stamps a row later than the count it bumped: a row claiming so is damaged, unless
+  // the count itself is, and then the rows rebuild it.
+  const writes = counter ?? highest
+  for (const [records, rowKey] of [
+    [values, valueKey],
+    [metas, metaKey],
+  ] as const) {
+    for (const [key, record] of records) {
+      if ((record.w ?? 0) <= writes) continue
+      records.delete(key)
+      malformed++
+      discard.push(row(rowKey(key)))
     }
   }
 
   let lastSeq = 0
-  const candidates: Candidate[] = []
-  const kept: DiskableKey[] = []
   for (const [key, meta] of metas) {
     lastSeq = Math.max(lastSeq, meta.seq)
     const record = values.get(key)
     // Orphaned, or older than the value written since: either way it no longer says anything.
-    if (record === undefined || record.seq >= meta.seq) drop(metaKey(key))
+    if (record === undefined || record.seq >= meta.seq) {
+      metas.delete(key)
+      discard.push(row(metaKey(key)))
+    }
   }
+  const kept: HashKey[] = []
+  const candidates: Candidate[] = []
   for (const [key, record] of values) {
     lastSeq = Math.max(lastSeq, record.seq)
     const meta = metas.get(key)
-    const state = meta !== undefined && meta.seq > record.seq ? meta : record
-    const expired = record.expiresAt !== null && context.now >= record.expiresAt + context.staleMs
-    if (expired || !context.keep(key, record.value)) {
-      drop(valueKey(key))
-      if (meta !== undefined) drop(metaKey(key))
-    } else if (context.superseded(key)) {
-      kept.push(key)
-    } else {
-      candidates.push({ record, seq: state.seq, freq: state.freq })
+    const own = [row(valueKey(key))]
+    if (meta !== undefined) own.push(row(metaKey(key)))
+    if (!context.keep(key, record.value)) discard.push(...own)
+    else if (context.superseded(key)) kept.push(key)
+    else {
+      const { seq, freq } = meta ?? record
+      candidates.push({ key, value: record, seq, freq, rows: own })
     }
   }
 
-  const lfu = context.policy === 'LFU'
-  candidates.sort((a, b) => (lfu && a.freq !== b.freq ? a.freq - b.freq : a.seq - b.seq))
-  const cut = Math.max(0, candidates.length - context.room)
-  const records: EntryRecord<DiskableKey, unknown>[] = []
-  const written = new Map<DiskableKey, number>()
-  candidates.forEach(({ record, freq }, i) => {
-    if (i < cut) {
-      drop(valueKey(record.key))
-      if (metas.has(record.key)) drop(metaKey(record.key))
-      return
+  const { cache } = context
+  const lfu = cache.policy === 'LFU'
+  candidates.sort((a, b) => (lfu && a.freq !== b.freq ? b.freq - a.freq : b.seq - a.seq))
+  const written = new Map<HashKey, number>()
+  let count = 0
+  for (const { key, value: record, freq, rows: own } of candidates) {
+    const result = cache.restore(key, record.value, record.expiresAt, freq)
+    if (result === 'restored') {
+      count++
+      written.set(key, record.w ?? 0)
     }
-    kept.push(record.key)
-    written.set(record.key, record.w ?? 0)
-    records.push({
-      key: record.key,
-      value: record.value,
-      expiresAt: record.expiresAt,
-      frequency: freq,
-    })
-  })
-  return { records, kept, discard, written, writes, malformed, lastSeq }
+    if (result === 'restored' || result === 'held') kept.push(key)
+    else discard.push(...own)
+  }
+  return { count, kept, discard, written, writes, malformed, lastSeq }
 }

@@ -1,9 +1,10 @@
-import type { AsyncCache } from '../cache.js'
+import { type AsyncCache, checkDelay, checkNumber, checkType, describe } from '../index.js'
 import type { Version } from './record.js'
 import { type Schedule, timeout } from './schedule.js'
 import type { StoreFactory } from './store.js'
+import type { Tabs } from './tabs.js'
 
-/** How {@link persist} mirrors a cache. */
+/** How {@link persist} mirrors a cache. An option given as `undefined` takes its default. */
 export interface PersistOptions<K, V> {
   /**
    * Names the IndexedDB database (`asynccache:<name>`) and the channel tabs share. Default: the
@@ -11,21 +12,25 @@ export interface PersistOptions<K, V> {
    */
   name?: string
   /**
-   * The version of the data's shape (default `1`). Records written under another version are
-   * dropped at hydration rather than misread: change it when the values change meaning.
+   * The version of the data's shape: a string or a finite number (default `1`). Records written
+   * under another version are dropped at hydration rather than misread: change it when the
+   * values change meaning.
    */
   version?: Version
   /** Which entries may be written: false keeps an entry in memory only (for data that must not touch the disk). */
   filter?: (key: K, value: V) => boolean
-  /** Milliseconds from a change to the write of its batch (default 100): one transaction per window. */
+  /** Milliseconds from a change to the write of its batch (default 100, at most 2^31 - 1): one transaction per window. */
   flushWindow?: number
   /**
    * Longest time, in ms, that the cache's misses wait for hydration before loading anyway
-   * (default 1000): a key that comes back from disk meanwhile is served from it.
+   * (default 1000, at most 2^31 - 1): a key that comes back from disk meanwhile is served from it.
    */
   hydrationWait?: number
-  /** Keep other tabs of this origin that persist the same name coherent (default true). */
-  tabs?: boolean
+  /**
+   * Keeps other tabs of this origin that persist the same name coherent: `tabCoherence()`.
+   * Default: off (`false`), so that an app with one tab does not ship it.
+   */
+  tabs?: Tabs | false
   /** Timer used for flush windows; tests inject their own. Default `setTimeout`. */
   schedule?: Schedule
   /**
@@ -42,26 +47,9 @@ export interface ResolvedOptions<K, V> {
   filter: ((key: K, value: V) => boolean) | undefined
   flushWindow: number
   hydrationWait: number
-  tabs: boolean
+  tabs: Tabs | undefined
   schedule: Schedule
   createStore: StoreFactory | undefined
-}
-
-function milliseconds(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-    throw new RangeError(
-      `persist: ${name} must be a number of milliseconds >= 0, got ${String(value)}`,
-    )
-  }
-  return value
-}
-
-function optional<T>(name: string, value: unknown, type: 'function' | 'boolean'): T | undefined {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`persist: ${name} must be a ${type}, got ${typeof value}`)
-  }
-  return value as T | undefined
 }
 
 /** Checks `options` against `cache`; throws a TypeError or RangeError naming what is wrong. */
@@ -70,30 +58,34 @@ export function resolveOptions<K, V>(
   options: PersistOptions<K, V> = {},
 ): ResolvedOptions<K, V> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `persist: options must be an object such as { name: 'api' }, got ${String(options)}`,
-    )
+    throw new TypeError(`persist: options must be an object, got ${describe(options)}`)
   }
+  const { filter, schedule, createStore, tabs } = options
   const name = options.name ?? cache.name
   if (typeof name !== 'string' || name === '') {
     throw new TypeError(
-      `persist: options.name must be a non-empty string naming the database (or the cache must have a name), got ${String(name)}`,
+      `persist: options.name must be a non-empty string (or the cache must have a name), got ${describe(name)}`,
     )
   }
   const version = options.version ?? 1
-  if (typeof version !== 'number' && typeof version !== 'string') {
-    throw new TypeError(
-      `persist: options.version must be a number or a string, got ${typeof version}`,
-    )
+  if (typeof version !== 'string') {
+    checkNumber('persist: options.version', version, {
+      min: -Number.MAX_VALUE,
+      allowed: 'a string or a finite number',
+    })
   }
+  checkType('persist: options.filter', filter, 'function')
+  checkType('persist: options.schedule', schedule, 'function')
+  checkType('persist: options.createStore', createStore, 'function')
+  if (tabs !== false) checkType('persist: options.tabs (tabCoherence() or false)', tabs, 'function')
   return {
     name,
     version,
-    filter: optional('options.filter', options.filter, 'function'),
-    flushWindow: milliseconds('options.flushWindow', options.flushWindow, 100),
-    hydrationWait: milliseconds('options.hydrationWait', options.hydrationWait, 1000),
-    tabs: optional<boolean>('options.tabs', options.tabs, 'boolean') ?? true,
-    schedule: optional<Schedule>('options.schedule', options.schedule, 'function') ?? timeout,
-    createStore: optional('options.createStore', options.createStore, 'function'),
+    filter,
+    flushWindow: checkDelay('persist: options.flushWindow', options.flushWindow, 100),
+    hydrationWait: checkDelay('persist: options.hydrationWait', options.hydrationWait, 1000),
+    tabs: tabs || undefined,
+    schedule: schedule ?? timeout,
+    createStore,
   }
 }

@@ -14,18 +14,26 @@
  * and bumps it, and stamps the records it writes with the new count (`w`): IndexedDB runs
  * transactions on one store one at a time, so the count orders commits across every tab, which
  * clocks cannot.
+ *
+ * A store is reachable by others (the devtools, another version of the app, an extension, a
+ * damaged disk), so every field read back is checked: a row that fails is malformed, dropped
+ * alone, and changes nothing about the others.
  */
 
-import { hasIdentity } from '../keys.js'
+import { type HashKey, isContentKey } from '../index.js'
 
 /** The layout of the records below; bumped if it ever changes, so old layouts are dropped. */
-const FORMAT = 1
+export const FORMAT = 1
+
+/**
+ * The largest stamp or write count read back: far above any real one (stamps are clock
+ * milliseconds, about 2^41 today), and far enough below 2^53 that counting on from it stays
+ * exact. Anything larger is damage, and would stop later stamps from increasing.
+ */
+const MAX_COUNT = 2 ** 52
 
 /** The user's data version: records written under another one are dropped, not misread. */
 export type Version = number | string
-
-/** A cache key that survives a reload: a primitive whose meaning is its content. */
-export type DiskableKey = string | number | bigint | boolean | null | undefined
 
 /**
  * An entry's policy state: `seq` orders recency (higher is more recent), `freq` is its LFU count;
@@ -34,7 +42,7 @@ export type DiskableKey = string | number | bigint | boolean | null | undefined
 export interface MetaRecord {
   f: typeof FORMAT
   v: Version
-  key: DiskableKey
+  key: HashKey
   seq: number
   freq: number
   w?: number
@@ -46,26 +54,7 @@ export interface ValueRecord extends MetaRecord {
   expiresAt: number | null
 }
 
-/**
- * Whether `key` can be written: primitives only (other keys are compared by identity, which a
- * reload does not keep), and not a key with an identity part (an object argument, a method's
- * instance), whose entry would otherwise be handed to another object after a reload.
- */
-export function isDiskable(key: unknown): key is DiskableKey {
-  switch (typeof key) {
-    case 'string':
-      return !hasIdentity(key)
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-    case 'undefined':
-      return true
-    default:
-      return key === null
-  }
-}
-
-function encode(key: DiskableKey): string {
+function encode(key: HashKey): string {
   switch (typeof key) {
     case 'string':
       return `s${key}`
@@ -84,93 +73,67 @@ function encode(key: DiskableKey): string {
 }
 
 /** The IndexedDB key of `key`'s value record. */
-export function valueKey(key: DiskableKey): string {
+export function valueKey(key: HashKey): string {
   return `v${encode(key)}`
 }
 
 /** The IndexedDB key of `key`'s metadata record. */
-export function metaKey(key: DiskableKey): string {
+export function metaKey(key: HashKey): string {
   return `m${encode(key)}`
 }
 
 /** The IndexedDB key of the row counting write transactions (no entry key encodes to it). */
 export const WRITES_KEY = 'w'
 
-/** The count stored at {@link WRITES_KEY}: 0 when there is none yet, or it is damaged. */
-export function readWrites(stored: unknown): number {
-  const writes = isRecord(stored) ? stored.writes : undefined
-  return Number.isSafeInteger(writes) && (writes as number) > 0 ? (writes as number) : 0
-}
-
-/** The row to store at {@link WRITES_KEY}. */
-export function writesRecord(writes: number): { f: typeof FORMAT; writes: number } {
-  return { f: FORMAT, writes }
-}
-
-/** The write transaction that stored a row, if it says (records of older releases do not). */
-export function writtenBy(stored: unknown): number | undefined {
-  const w = isRecord(stored) ? stored.w : undefined
-  return typeof w === 'number' ? w : undefined
-}
-
-/** Builds the value record of one entry, stored by write transaction `w`. */
-export function valueRecord(
-  version: Version,
-  key: DiskableKey,
-  value: unknown,
-  expiresAt: number | null,
-  seq: number,
-  freq: number,
-  w: number,
-): ValueRecord {
-  return { f: FORMAT, v: version, key, value, expiresAt, seq, freq, w }
-}
-
-/** Builds the metadata record of one entry, stored by write transaction `w`. */
-export function metaRecord(
-  version: Version,
-  key: DiskableKey,
-  seq: number,
-  freq: number,
-  w: number,
-): MetaRecord {
-  return { f: FORMAT, v: version, key, seq, freq, w }
-}
-
-/** What one stored row turned out to be. */
-export type Row =
-  | { kind: 'value'; record: ValueRecord }
-  | { kind: 'meta'; record: MetaRecord }
-  /** Well formed, but written under another format or `version`. */
-  | { kind: 'outdated' }
-  /** The count of write transactions. */
-  | { kind: 'writes'; writes: number }
-  /** Not ours, or damaged. */
-  | { kind: 'malformed' }
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
 
-/** Reads one stored row, checking its shape, its key against where it is stored, and its version. */
-export function readRow(diskKey: IDBValidKey, stored: unknown, version: Version): Row {
-  if (diskKey === WRITES_KEY) return { kind: 'writes', writes: readWrites(stored) }
-  if (typeof diskKey !== 'string' || !isRecord(stored) || !isDiskable(stored.key)) {
-    return { kind: 'malformed' }
+/** A count read back (of writes): a whole number from 1 to {@link MAX_COUNT}, or `undefined`. */
+function count(value: unknown): number | undefined {
+  return Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_COUNT
+    ? (value as number)
+    : undefined
+}
+
+/** The count stored at {@link WRITES_KEY}; `undefined` when there is none yet, or it is damaged. */
+export function readWrites(stored: unknown): number | undefined {
+  return count(isRecord(stored) ? stored.writes : undefined)
+}
+
+/** The write transaction that stored a row, if it says so validly (records of older releases do not). */
+export function writtenBy(stored: unknown): number | undefined {
+  return count(isRecord(stored) ? stored.w : undefined)
+}
+
+/** What {@link readRow} returns for a row well formed but written under another format or `version`. */
+export const OUTDATED = 0
+/** What {@link readRow} returns for a row not ours, or damaged. */
+export const MALFORMED = 1
+
+/**
+ * Reads one entry row, checking its shape, every number in it, its key against where it is
+ * stored, and its version: its record, or {@link OUTDATED} or {@link MALFORMED}.
+ */
+export function readRow(
+  diskKey: IDBValidKey,
+  stored: unknown,
+  version: Version,
+): ValueRecord | MetaRecord | typeof OUTDATED | typeof MALFORMED {
+  if (typeof diskKey !== 'string' || !isRecord(stored) || !isContentKey(stored.key)) {
+    return MALFORMED
   }
-  const { f, v, key, seq, freq } = stored
-  const versioned = typeof v === 'number' || typeof v === 'string'
-  const stated = Number.isFinite(seq) && Number.isSafeInteger(freq) && (freq as number) >= 1
-  if (typeof f !== 'number' || !versioned || !stated) return { kind: 'malformed' }
+  const { f, v, key, seq, freq, w, expiresAt } = stored
+  const stated =
+    typeof seq === 'number' &&
+    Math.abs(seq) <= MAX_COUNT &&
+    Number.isSafeInteger(freq) &&
+    (freq as number) >= 1 &&
+    (w === undefined || writtenBy(stored) !== undefined)
+  const versioned = typeof v === 'string' || Number.isFinite(v)
+  if (typeof f !== 'number' || !versioned || !stated) return MALFORMED
   if (diskKey === valueKey(key)) {
-    const { expiresAt } = stored
-    if (expiresAt !== null && !Number.isFinite(expiresAt)) return { kind: 'malformed' }
-    if (f !== FORMAT || v !== version) return { kind: 'outdated' }
-    return { kind: 'value', record: stored as unknown as ValueRecord }
-  }
-  if (diskKey === metaKey(key)) {
-    if (f !== FORMAT || v !== version) return { kind: 'outdated' }
-    return { kind: 'meta', record: stored as unknown as MetaRecord }
-  }
-  return { kind: 'malformed' }
+    if (expiresAt !== null && !Number.isFinite(expiresAt)) return MALFORMED
+  } else if (diskKey !== metaKey(key)) return MALFORMED
+  return f === FORMAT && v === version ? (stored as unknown as MetaRecord) : OUTDATED
 }

@@ -1,4 +1,6 @@
-import { dirname, resolve } from 'node:path'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, minifySync, type Rolldown } from 'vite'
 
@@ -10,6 +12,8 @@ import { build, minifySync, type Rolldown } from 'vite'
 export interface Entry {
   specifier: string
   file: string
+  /** Only these exports, as an app that imports just them ships them (tree-shaken); default all. */
+  imports?: string[]
   target?: number
   budget?: number
 }
@@ -17,7 +21,10 @@ export interface Entry {
 /** 1 KB = 1,024 bytes, as bundle-size tools report it. */
 export const KB = 1024
 
-/** The package's entry points; targets from issue 7 (both missed today: see the README). */
+/**
+ * The package's entry points; targets from issue 7 (5 KB core, 3 KB persist) and issue 11 (4 KB
+ * for `persist()` without cross-tab coherence), all missed today: see the README.
+ */
 export const entries: Entry[] = [
   { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.5 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
@@ -25,7 +32,14 @@ export const entries: Entry[] = [
     specifier: 'asynccache/persist',
     file: 'lib/persist/index.ts',
     target: 3 * KB,
-    budget: 6 * KB,
+    budget: 5_632,
+  },
+  {
+    specifier: 'asynccache/persist: persist() alone, no tabCoherence()',
+    file: 'lib/persist/index.ts',
+    imports: ['persist'],
+    target: 4 * KB,
+    budget: 4_915,
   },
   { specifier: 'asynccache/devtools', file: 'devtools/index.ts' },
 ]
@@ -50,9 +64,19 @@ function isCore(id: string, importer: string | undefined): boolean {
  * Bundles everything `file` exports (idb-keyval left out: it is persist's peer), minifies it
  * fully (compress, mangle, no whitespace) and gzips it. `file` is relative to the working
  * directory or absolute. With `withoutCore`, the core's modules stay imports too: what an
- * entry adds to an app that already has the core.
+ * entry adds to an app that already has the core. With `imports`, only those exports are
+ * bundled, as an app importing only them ships them.
  */
-export async function bundleSize(file: string, withoutCore = false): Promise<BundleSize> {
+export async function bundleSize(
+  file: string,
+  withoutCore = false,
+  imports?: string[],
+): Promise<BundleSize> {
+  let entry = resolve(file)
+  if (imports !== undefined) {
+    entry = join(mkdtempSync(join(tmpdir(), 'asynccache-size-')), 'entry.ts')
+    writeFileSync(entry, `export { ${imports.join(', ')} } from ${JSON.stringify(resolve(file))}\n`)
+  }
   const result = await build({
     configFile: false,
     publicDir: false,
@@ -61,7 +85,7 @@ export async function bundleSize(file: string, withoutCore = false): Promise<Bun
     build: {
       write: false,
       minify: false,
-      lib: { entry: resolve(file), formats: ['es'], fileName: 'entry' },
+      lib: { entry, formats: ['es'], fileName: 'entry' },
       rolldownOptions: {
         external: (id, importer) =>
           /^idb-keyval(?:\/|$)/.test(id) || (withoutCore && isCore(id, importer)),

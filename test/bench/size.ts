@@ -13,8 +13,9 @@ for (const entry of entries) {
     rows.push([entry.specifier, entry.file, '-', '-', '-', '-', '-', 'not written yet'])
     continue
   }
-  const size = await bundleSize(entry.file)
-  const own = entry.file === 'lib/index.ts' ? undefined : await bundleSize(entry.file, true)
+  const size = await bundleSize(entry.file, false, entry.imports)
+  const own =
+    entry.file === 'lib/index.ts' ? undefined : await bundleSize(entry.file, true, entry.imports)
   const over = entry.budget !== undefined && size.gzipped > entry.budget
   if (over) process.exitCode = 1
   const missedBy = entry.target === undefined ? 0 : size.gzipped - entry.target

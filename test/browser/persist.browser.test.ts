@@ -5,7 +5,7 @@ import {
   type CacheEvent,
   cacheOf,
 } from 'asynccache'
-import { type PersistOptions, persist } from 'asynccache/persist'
+import { type PersistOptions, persist, tabCoherence } from 'asynccache/persist'
 import { createStore, entries } from 'idb-keyval'
 import { afterEach, describe, expect, test } from 'vitest'
 
@@ -241,8 +241,8 @@ describe('faults in real Chromium', () => {
 describe('two contexts stay coherent', () => {
   test('a second cache of the same name in this page follows sets, deletes and clears', async () => {
     const name = uniqueName('tabs')
-    const a = await open(name, {}, { schedule: never })
-    const b = await open(name, {}, { schedule: never })
+    const a = await open(name, {}, { schedule: never, tabs: tabCoherence() })
+    const b = await open(name, {}, { schedule: never, tabs: tabCoherence() })
     let arrived = nextEvent(b.cache, 'set')
     a.cache.set('k', 'v')
     await a.store.flush()
@@ -265,7 +265,7 @@ describe('two contexts stay coherent', () => {
 
   test('an iframe (its own realm and module instances) hydrates and stays coherent', async () => {
     const name = uniqueName('iframe')
-    const parent = await open(name, {}, { schedule: never })
+    const parent = await open(name, {}, { schedule: never, tabs: tabCoherence() })
     parent.cache.set('before', 'written before the frame existed')
     await parent.store.flush()
 
@@ -306,9 +306,13 @@ async function openFrame(name: string) {
   const origin = location.origin
   frame.srcdoc = `<script type="module">
     const { AsyncCache } = await import('${origin}/lib/index.ts')
-    const { persist } = await import('${origin}/lib/persist/index.ts')
+    const { persist, tabCoherence } = await import('${origin}/lib/persist/index.ts')
     const cache = new AsyncCache({ maxsize: 100, policy: 'LRU' })
-    const store = persist(cache, { name: ${JSON.stringify(name)}, schedule: () => () => {} })
+    const store = persist(cache, {
+      name: ${JSON.stringify(name)},
+      schedule: () => () => {},
+      tabs: tabCoherence(),
+    })
     await store.ready
     const tell = (type, id) => parent.postMessage({ from: 'frame', type, id, entries: [...cache.entries()] }, '*')
     cache.subscribe((event) => tell(event.type))

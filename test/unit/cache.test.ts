@@ -466,7 +466,7 @@ describe('iteration, inspect, dump and load', () => {
   })
 })
 
-declare module '../../lib/cache.js' {
+declare module '../../lib/index.js' {
   interface EntryAnnotations {
     /** Added by the inspector test below. */
     tagged?: boolean

@@ -1,5 +1,5 @@
 import { AsyncCache } from 'asynccache'
-import { type PersistOptions, persist } from 'asynccache/persist'
+import { type PersistOptions, persist, tabCoherence } from 'asynccache/persist'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
   freshIndexedDB,
@@ -22,7 +22,10 @@ afterEach(async () => {
   vi.unstubAllGlobals()
 })
 
-/** One "tab": a cache persisted under `name`, hydrated, with a store that counts transactions. */
+/**
+ * One "tab": a cache persisted under `name` with cross-tab coherence, hydrated, with a store that
+ * counts transactions.
+ */
 async function tab(
   name: string,
   maxsize = 10,
@@ -31,7 +34,13 @@ async function tab(
 ) {
   const cache = new AsyncCache<unknown, unknown>({ maxsize, policy: 'LRU', ...(now && { now }) })
   const { log, createStore } = instrumented()
-  const store = persist(cache, { name, schedule: manualTimers().schedule, createStore, ...options })
+  const store = persist(cache, {
+    name,
+    schedule: manualTimers().schedule,
+    createStore,
+    tabs: tabCoherence(),
+    ...options,
+  })
   stops.push(() => store.stop())
   await store.ready
   return { cache, store, log }
