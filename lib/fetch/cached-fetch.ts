@@ -1,10 +1,35 @@
-import type { AsyncCache, LoadContext, Loader } from '../index.js'
+import type { AsyncCache, LoadContext, Loader, LoadOptions } from '../index.js'
+import './events.js'
+import { parseCacheControl } from './cache-control.js'
+import { type Exchange, freshnessOf, keepSeconds, servesOnError, useOf } from './freshness.js'
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
 import { cacheModeOf } from './request-mode.js'
+import { type RetryNotice, withRetries } from './retry.js'
+import {
+  conditionalInit,
+  freshened,
+  isConditional,
+  namesStored,
+  validatorsOf,
+} from './revalidation.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
 import { decideStore } from './store-decision.js'
+
+/** What validators and stale responses saved, and what retries cost, since {@link cachedFetch} was built. */
+export interface FetchStats {
+  /** Conditional requests that came back, 304 or not. */
+  revalidations: number
+  /** Of those, the ones answered 304 Not Modified: the stored body was reused. */
+  notModified: number
+  /** Body bytes the 304s did not download. */
+  bytesSaved: number
+  /** Requests sent again after a network error or a retried status. */
+  retries: number
+  /** Failed revalidations answered with the stale response (`stale-if-error`). */
+  staleIfError: number
+}
 
 /** What {@link cachedFetch} returns: fetch with a cache in front, and a few helpers. */
 export interface CachedFetch {
@@ -21,6 +46,8 @@ export interface CachedFetch {
    * was removed.
    */
   invalidate(url: string | URL): boolean
+  /** The fetch layer's own counters (the cache's are in `cacheInstance.getStats()`). */
+  stats(): FetchStats
   /** The cache behind it, keyed as `requestKey` says: a GET by its absolute URL. */
   readonly cacheInstance: AsyncCache<string, ResponseSnapshot>
 }
@@ -31,34 +58,45 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 /** Not Found and Gone: the resource no longer exists, so its cached copy must go too. */
 const GONE_STATUSES = new Set([404, 410])
 
+/** The statuses after which `stale-if-error` may answer with the stale response (RFC 5861 section 4). */
+const SERVER_ERRORS = new Set([500, 502, 503, 504])
+
+const noop = () => {}
+
 /**
- * Fetch with a private HTTP cache in front, built on {@link AsyncCache.getOrLoad}.
+ * Fetch with a private HTTP cache in front (RFC 9111, with RFC 5861's stale windows), built on
+ * {@link AsyncCache.getOrLoad}: every network load, revalidations included, is one of its
+ * loads, so single-flight, per-caller abort and "a set, delete or clear wins" hold for all.
  *
  * - GET and HEAD requests are keyed by method, absolute URL and the `vary` headers, and loaded
- *   once however many callers ask at once (single-flight); each caller gets its own Response,
- *   replayed from a stored snapshot (see `replay`), its body readable.
+ *   once however many callers ask at once; each caller gets its own Response, replayed from a
+ *   stored snapshot (see `replay`), its body readable.
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
- *   opaque, not an event stream, not varying on a request header the key does not hold;
- *   `max-age` minus `Age` (or `Expires`) sets the entry's TTL. The others reach every caller
- *   waiting on their load all the same, each as a clone of the response, its body not
- *   buffered (a stream, such as `text/event-stream`, flows as it arrives), and the load ends
- *   with `load-success` and no `set`; the next call fetches again.
+ *   opaque, not an event stream, not varying on a request header the key does not hold. The
+ *   others reach every caller waiting on their load all the same, each as a clone of the
+ *   response, its body not buffered, and the load ends with `load-success` and no `set`.
+ * - A stored response is fresh for its `max-age` (or `Expires` minus `Date`, or the cache's
+ *   `ttl`) minus its age (see `freshnessOf`). Stale, it is served at once while one background
+ *   revalidation runs inside its stale-while-revalidate window (its own or the cache's, unless
+ *   `must-revalidate` or `no-cache`); otherwise the request waits for the revalidation. With a
+ *   validator the revalidation is conditional: a 304 keeps the stored body, updates the stored
+ *   headers and recomputes the freshness; any other answer replaces the entry.
+ * - A revalidation that fails (a network error, a 500, 502, 503 or 504) answers with the stale
+ *   response inside its stale-if-error window; otherwise the failure reaches the callers, a
+ *   network error as a 504 Gateway Timeout for a `must-revalidate` or `no-cache` response.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
- *   HEAD entries (RFC 9111 section 4.4).
+ *   HEAD entries (RFC 9111 section 4.4). A request with its own conditional headers goes
+ *   straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
- *   no-store` header) bypasses the cache. `'reload'` and `'no-cache'` (or a `Cache-Control:
- *   no-cache` or `Pragma: no-cache` header) skip the lookup (a miss) and load, or join the
- *   load in flight, then store the response if it may be stored (a failure keeps the old
- *   entry); an invalidation meanwhile wins, as for any load.
- * - The cache's `staleWhileRevalidate` serves an expired entry at once and refreshes it once
- *   in the background; a failed refresh keeps the entry and emits `load-error`. A load (such as
- *   a refresh, or a reload) answered 404 or 410, and not stored, deletes the entry; any other
- *   status not stored (a 503...) keeps it until it expires.
+ *   no-store` header) bypasses the cache. `'reload'` loads in full and `'no-cache'` (or a
+ *   `Cache-Control: no-cache` or `Pragma: no-cache` header) revalidates, even a fresh entry.
+ * - A load answered 404 or 410, and not stored, deletes the entry; any other status not stored
+ *   (a 503...) keeps it.
  * - `init.signal` rejects only its caller, with `signal.reason`; the shared request is aborted
  *   once every caller waiting on it has aborted.
- * - Loads appear on the cache's event stream (`load-start`, `load-success`, `load-error`)
- *   keyed by URL, so the devtools show them.
+ * - Loads appear on the cache's event stream (`load-start`, `load-success`, `load-error`),
+ *   with the layer's `revalidated`, `fetch-retry` and `stale-if-error`, keyed by URL.
  *
  * @example
  * ```ts
@@ -69,42 +107,152 @@ const GONE_STATUSES = new Set([404, 410])
  * ```
  */
 export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
-  const { cache, fetch, vary, rules } = resolveOptions(options)
+  const { cache, fetch, vary, rules, retry } = resolveOptions(options)
   const send: FetchFunction = (input, init) => (fetch ?? globalThis.fetch)(input, init)
   /**
    * Keys of this function's loads in flight, by load; kept with `vary` only, where
    * {@link invalidate} cannot name every key of a URL and must find those not stored yet.
    */
   const loading = vary.length > 0 ? new Map<Promise<ResponseSnapshot>, string>() : undefined
+  /** Keys whose background revalidation this function started and that has not settled. */
+  const revalidating = new Set<string>()
+  const counts: FetchStats = {
+    revalidations: 0,
+    notModified: 0,
+    bytesSaved: 0,
+    retries: 0,
+    staleIfError: 0,
+  }
 
-  /**
-   * Fetches a response and snapshots it, telling the cache through `context` whether to store
-   * it under `key` and for how long (see `decideStore`). A 404 or 410 not stored drops the
-   * entry it would have replaced: the resource is gone, and a stale copy must not outlive it.
-   * Other statuses not stored leave the entry to its TTL.
-   */
-  async function fetchSnapshot(
+  /** Sends a GET or HEAD, retried as the `retry` option says. */
+  function sendRetried(
     key: string,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    if (retry.attempts === 0) return send(input, init)
+    return withRetries(
+      () => send(input, init),
+      retry,
+      signal,
+      (notice: RetryNotice) => {
+        counts.retries++
+        cache.publish({ type: 'fetch-retry', key, ...notice })
+      },
+    )
+  }
+
+  /**
+   * One load of `key`: fetches a response and snapshots it, telling the cache through
+   * `context` whether to store it and for how long (see `decideStore`). With `revalidate`, the
+   * entry stored when the load starts is the one it refreshes: the request is conditional if
+   * that entry has validators, and its stale-if-error window may answer for a failure.
+   */
+  async function load(
+    key: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    headers: Headers | undefined,
+    revalidate: boolean,
+    signal: AbortSignal,
     context: LoadContext,
-  ) {
-    const response = await send(input, init)
-    Object.assign(context, decideStore(response, rules))
-    const stored = context.store !== false
-    if (!stored && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
+  ): Promise<ResponseSnapshot> {
+    const stored = revalidate ? cache.info(key)?.value : undefined
+    const validators =
+      stored?.http?.validatable === true ? validatorsOf(new Headers(stored.headers)) : undefined
+    const plain = { ...init, signal }
+    const requestTime = cache.now()
+    let response: Response
+    try {
+      const sent =
+        validators === undefined ? plain : conditionalInit(init, headers, validators, signal)
+      response = await sendRetried(key, input, sent, signal)
+    } catch (error) {
+      if (stored === undefined || signal.aborted || !servesStale(stored)) throw error
+      return staleOnError(key, stored, context, undefined, error)
+    }
+    if (stored !== undefined && SERVER_ERRORS.has(response.status) && servesStale(stored)) {
+      response.body?.cancel().catch(noop)
+      return staleOnError(key, stored, context, response.status, undefined)
+    }
+    let exchange: Exchange = { requestTime, responseTime: cache.now() }
+    if (stored !== undefined && validators !== undefined) {
+      counts.revalidations++
+      if (response.status === 304 && namesStored(response, validators)) {
+        return notModified(key, stored, response, exchange, context)
+      }
+      cache.publish({ type: 'revalidated', key, notModified: false, bytesSaved: 0 })
+      if (response.status === 304) {
+        // A 304 for another representation than the one stored cannot update it: load in full.
+        exchange = { requestTime: cache.now(), responseTime: 0 }
+        response = await sendRetried(key, input, plain, signal)
+        exchange.responseTime = cache.now()
+      }
+    }
+    const decision = decideStore(response, rules, exchange)
+    Object.assign(context, decision.context)
+    const storing = context.store !== false
+    // The resource is gone: a stale copy must not outlive it.
+    if (!storing && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
       cache.delete(key)
     }
-    return snapshotOf(response, stored)
+    return snapshotOf(response, storing, decision.freshness)
+  }
+
+  /**
+   * The stored response freshened by a 304 (RFC 9111 section 4.3.4): its headers updated, its
+   * freshness recomputed from them, kept for as long as they now say.
+   */
+  function notModified(
+    key: string,
+    stored: ResponseSnapshot,
+    response: Response,
+    exchange: Exchange,
+    context: LoadContext,
+  ): ResponseSnapshot {
+    const snapshot = freshened(stored, response)
+    const headers = new Headers(snapshot.headers)
+    const directives = parseCacheControl(headers.get('cache-control'))
+    const http = freshnessOf(headers, directives, exchange, rules.defaultTtl, true)
+    snapshot.http = http
+    if (directives.has('no-store')) context.store = false
+    else context.ttl = keepSeconds(http, exchange.responseTime, rules.stale)
+    const bytesSaved = stored.body?.byteLength ?? 0
+    counts.notModified++
+    counts.bytesSaved += bytesSaved
+    cache.publish({ type: 'revalidated', key, notModified: true, bytesSaved })
+    return snapshot
+  }
+
+  /** Whether the stored response may answer for a failed revalidation now. */
+  function servesStale(stored: ResponseSnapshot): boolean {
+    return stored.http !== undefined && servesOnError(stored.http, cache.now(), rules.stale)
+  }
+
+  /** Answers a failed revalidation with the stored response, left in the cache as it is. */
+  function staleOnError(
+    key: string,
+    stored: ResponseSnapshot,
+    context: LoadContext,
+    status: number | undefined,
+    error: unknown,
+  ): ResponseSnapshot {
+    context.store = false
+    counts.staleIfError++
+    cache.publish({ type: 'stale-if-error', key, status, error })
+    return stored
   }
 
   function loaderFor(
     key: string,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
+    headers: Headers | undefined,
+    revalidate: boolean,
   ): Loader<ResponseSnapshot> {
     return (signal, context) => {
-      const loaded = fetchSnapshot(key, input, { ...init, signal }, context)
+      const loaded = load(key, input, init, headers, revalidate, signal, context)
       if (loading !== undefined) {
         loading.set(loaded, key)
         const forget = () => loading.delete(loaded)
@@ -112,6 +260,45 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       }
       return loaded
     }
+  }
+
+  /**
+   * Serves a stale entry at once (a hit) and revalidates it in the background, once however
+   * many callers meet it stale meanwhile (the revalidation is a load: a miss). Its failure
+   * keeps the entry and is told by `load-error`.
+   */
+  function serveStale(
+    key: string,
+    loader: Loader<ResponseSnapshot>,
+    options: LoadOptions | undefined,
+  ) {
+    const served = cache.getOrLoad(key, loader, options)
+    cache.publish({ type: 'stale', key })
+    if (!revalidating.has(key)) {
+      revalidating.add(key)
+      const settled = () => revalidating.delete(key)
+      cache.getOrLoad(key, loader, { refresh: true }).then(settled, settled)
+    }
+    return served
+  }
+
+  /**
+   * A revalidation the callers wait for. When the response must be revalidated
+   * (`must-revalidate`, `no-cache`), a network error reaches them as a 504 Gateway Timeout, as
+   * RFC 9111 section 5.2.2.2 has a cache answer; a caller's own abort still rejects it.
+   */
+  function revalidateFirst(
+    key: string,
+    loader: Loader<ResponseSnapshot>,
+    signal: AbortSignal | undefined,
+    strict: boolean,
+  ): Promise<Response> {
+    const loaded = cache.getOrLoad(key, loader, { signal, refresh: true }).then(replay)
+    if (!strict) return loaded
+    return loaded.catch((error: unknown) => {
+      if (signal?.aborted && error === signal.reason) throw error
+      return gatewayTimeout(key, error)
+    })
   }
 
   async function passThrough(
@@ -147,13 +334,30 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       if (method !== 'GET' && method !== 'HEAD') return passThrough(method, url, input, init)
       const headers = request.headers()
       const mode = cacheModeOf(request.mode, headers)
-      if (mode === 'no-store') return send(input, init)
-      const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)
       const signal = request.signal
+      if (mode === 'no-store' || isConditional(headers)) {
+        return sendRetried(url, input, init, signal)
+      }
+      const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)
+      const loader = loaderFor(key, input, init, headers, mode !== 'reload')
       // 'reload' and 'no-cache' load even over a fresh entry, and replace it unless a set, delete or clear wins.
-      const refresh = mode === 'reload' || mode === 'no-cache'
-      const options = signal === undefined && !refresh ? undefined : { signal, refresh }
-      return cache.getOrLoad(key, loaderFor(key, input, init), options).then(replay)
+      if (mode === 'reload' || mode === 'no-cache') {
+        return cache.getOrLoad(key, loader, { signal, refresh: true }).then(replay)
+      }
+      const options = signal === undefined ? undefined : { signal }
+      const stored = cache.peek(key)
+      const http = stored?.http
+      if (http === undefined) {
+        // Past every window, and held only by the cache's own staleWhileRevalidate: load it again.
+        if (stored === undefined && cache.info(key)?.value.http !== undefined) {
+          return revalidateFirst(key, loader, signal, false)
+        }
+        return cache.getOrLoad(key, loader, options).then(replay)
+      }
+      const use = useOf(http, cache.now(), rules.stale)
+      if (use === 'fresh') return cache.getOrLoad(key, loader, options).then(replay)
+      if (use === 'stale') return serveStale(key, loader, options).then(replay)
+      return revalidateFirst(key, loader, signal, http.mustRevalidate)
     } catch (error) {
       // fetch reports every failure, bad arguments included, through its promise.
       return Promise.reject(error)
@@ -169,6 +373,16 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   return Object.defineProperties(api, {
     json: { value: json },
     invalidate: { value: invalidate },
+    stats: { value: (): FetchStats => ({ ...counts }) },
     cacheInstance: { value: cache },
   }) as CachedFetch
+}
+
+/** What a cache answers when a response it must revalidate cannot be (RFC 9111 section 5.2.2.2). */
+function gatewayTimeout(key: string, error: unknown): Response {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new Response(
+    `cachedFetch: the stored response of ${key} must be revalidated, and revalidation failed: ${reason}`,
+    { status: 504, statusText: 'Gateway Timeout', headers: { 'content-type': 'text/plain' } },
+  )
 }

@@ -1,6 +1,10 @@
-export type { CachedFetch } from './cached-fetch.js'
+import './events.js'
+
+export type { CachedFetch, FetchStats } from './cached-fetch.js'
 export { cachedFetch } from './cached-fetch.js'
+export type { HttpFreshness } from './freshness.js'
 export { HttpError } from './http-error.js'
 export type { CachedFetchOptions, FetchFunction } from './options.js'
+export type { RetryOptions } from './retry.js'
 export type { ResponseSnapshot } from './snapshot.js'
 export { replay } from './snapshot.js'

@@ -1,4 +1,6 @@
-import { AsyncCache, type AsyncCacheOptions, checkType } from '../index.js'
+import { AsyncCache, type AsyncCacheOptions, checkNumber, checkType } from '../index.js'
+import type { StaleDefaults } from './freshness.js'
+import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry.js'
 import type { ResponseSnapshot } from './snapshot.js'
 import type { StoreRules } from './store-decision.js'
 
@@ -31,12 +33,28 @@ export interface CachedFetchOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
    */
   cacheable?: (response: Response) => boolean
   /**
-   * Whether the response's `Cache-Control` (`max-age`, `no-cache`), `Age` and `Expires`
-   * apply, as in a browser's private cache. Default true: `max-age` minus `Age`
-   * then sets the entry's TTL, above or below the cache's `ttl`, which applies to responses
-   * that state no lifetime. False: every stored response lives for the cache's `ttl`.
+   * Whether the HTTP caching rules apply, as in a browser's private cache: the response's
+   * `Cache-Control`, `Age`, `Date` and `Expires` set its freshness (above or below the cache's
+   * `ttl`, which applies to responses that state no lifetime), a stale response with an `ETag`
+   * or `Last-Modified` is revalidated with a conditional request, and the stale windows apply.
+   * Default true. False: every stored response lives for the cache's `ttl`, and is loaded again
+   * in full once expired (the cache's `staleWhileRevalidate` still applies).
    */
   respectCacheControl?: boolean
+  /**
+   * Seconds past its freshness during which a stored response answers when its revalidation
+   * fails (a network error, or a 500, 502, 503 or 504), for responses without their own
+   * `stale-if-error` (RFC 5861), unless they say `must-revalidate` or `no-cache`. Default 0.
+   */
+  staleIfError?: number
+  /**
+   * Retries of a GET or HEAD after a network error or a 408, 429, 500, 502, 503 or 504: a
+   * number of retries, or `{ attempts, minDelayMs, maxDelayMs }`. Default 0. Waits are
+   * exponential with full jitter, or what `Retry-After` says, capped by `maxDelayMs` (default
+   * 30 s); the first is up to `minDelayMs` (default 250 ms). Every caller of a load having left
+   * ends its retries.
+   */
+  retry?: number | RetryOptions
 }
 
 /** The options, checked and with their defaults. */
@@ -45,6 +63,7 @@ export interface ResolvedOptions {
   fetch: FetchFunction | undefined
   vary: string[]
   rules: StoreRules
+  retry: RetryPolicy
 }
 
 const DEFAULT_MAXSIZE = 128
@@ -65,6 +84,8 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
     vary = [],
     cacheable = isOk,
     respectCacheControl = true,
+    staleIfError,
+    retry,
     ...cacheOptions
   } = options
   checkType('fetch', fetch, 'function')
@@ -88,7 +109,23 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
     cache = given
   }
   const names = checkVary(vary)
-  return { cache, fetch, vary: names, rules: { cacheable, respectCacheControl, vary: names } }
+  const stale: StaleDefaults = {
+    whileRevalidateMs: cache.staleWhileRevalidate * 1000,
+    ifErrorMs:
+      checkNumber(
+        'staleIfError',
+        staleIfError,
+        { min: 0, allowed: 'a number of seconds, 0 or more' },
+        0,
+      ) * 1000,
+  }
+  return {
+    cache,
+    fetch,
+    vary: names,
+    rules: { cacheable, respectCacheControl, vary: names, defaultTtl: cache.ttl, stale },
+    retry: resolveRetry(retry),
+  }
 }
 
 /** Lower-cased, sorted and deduplicated, so that the same names in any spelling give the same keys. */

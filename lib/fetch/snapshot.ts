@@ -1,3 +1,5 @@
+import type { HttpFreshness } from './freshness.js'
+
 /**
  * A response as the cache stores it: plain, structured-cloneable data (so a persistence layer
  * can write it to IndexedDB as is), replayed by {@link replay} as a fresh `Response` per caller.
@@ -17,6 +19,11 @@ export interface ResponseSnapshot {
    * a live snapshot (see `snapshotOf`), whose body stays in the original response.
    */
   body: ArrayBuffer | null
+  /**
+   * Its freshness, when the HTTP caching rules apply to it (`respectCacheControl`); absent, the
+   * cache's own TTL and `staleWhileRevalidate` alone decide.
+   */
+  http?: HttpFreshness
 }
 
 /**
@@ -47,7 +54,11 @@ const originals = new WeakMap<ResponseSnapshot, Response>()
  * that replaying this very snapshot hands out clones of it, each streaming the body as it
  * arrives (a never-ending event stream included) rather than after it has all been read.
  */
-export async function snapshotOf(response: Response, stored: boolean): Promise<ResponseSnapshot> {
+export async function snapshotOf(
+  response: Response,
+  stored: boolean,
+  http: HttpFreshness | undefined,
+): Promise<ResponseSnapshot> {
   const snapshot: ResponseSnapshot = {
     status: response.status,
     statusText: response.statusText,
@@ -57,6 +68,7 @@ export async function snapshotOf(response: Response, stored: boolean): Promise<R
     type: response.type,
     body: stored && response.body !== null ? await response.arrayBuffer() : null,
   }
+  if (http !== undefined) snapshot.http = http
   if (!stored) originals.set(snapshot, response)
   return snapshot
 }

@@ -1,5 +1,13 @@
 import type { LoadContext } from '../index.js'
-import { freshSeconds, parseCacheControl } from './cache-control.js'
+import { parseCacheControl } from './cache-control.js'
+import {
+  type Exchange,
+  freshnessOf,
+  type HttpFreshness,
+  keepSeconds,
+  type StaleDefaults,
+} from './freshness.js'
+import { validatorsOf } from './revalidation.js'
 import { isReplayable } from './snapshot.js'
 
 /** Which responses the fetch layer may store, as `cachedFetch` options set them. */
@@ -10,7 +18,20 @@ export interface StoreRules {
   respectCacheControl: boolean
   /** The request headers the key holds (lower-case): a response may vary on those alone. */
   vary: readonly string[]
+  /** The cache's `ttl`: the lifetime of a response that states none. */
+  defaultTtl: number | null
+  /** The stale windows the cache grants by default. */
+  stale: StaleDefaults
 }
+
+/** What {@link decideStore} decides: the loader context, and the freshness the snapshot keeps. */
+export interface StoreDecision {
+  context: LoadContext
+  /** Set when the HTTP caching rules apply (`respectCacheControl`) and the response is stored. */
+  freshness?: HttpFreshness
+}
+
+const NOT_STORED: StoreDecision = { context: { store: false } }
 
 /**
  * Request headers a response may vary on and still be stored though the key does not hold them:
@@ -44,29 +65,40 @@ function isEventStream(response: Response): boolean {
 
 /**
  * Decides from the status and headers alone (the body is left unread) whether a private cache
- * may store a response (RFC 9111 section 3), as the loader context `getOrLoad` reads:
- * `{ store: false }`, or `{ ttl }` with the seconds it stays fresh, or `{}` for the cache's
- * own `ttl`. In this order:
+ * may store a response (RFC 9111 section 3), and for how long the cache keeps it. In this order:
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
  * 2. a 206 partial response, an event stream (its body never ends, and each read is live), a
  *    response with `Cache-Control: no-store`, and one whose `Vary` names a request header the
  *    key does not hold (see `keyCoversVary`: it could be served to another user) are never
  *    stored, whatever `cacheable` says, even with `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
- * 4. with `respectCacheControl`: `no-cache` (it would need a revalidation this cache never
- *    makes) is not stored, and the TTL is what remains of the response's freshness
- *    ({@link freshSeconds}); a response already stale is not stored.
+ * 4. without `respectCacheControl` it lives for the cache's `ttl` (`context: {}`);
+ * 5. otherwise its freshness is worked out (see `freshnessOf`). One with a validator (`ETag`,
+ *    `Last-Modified`) is kept until evicted, `no-cache` or already stale included, to be
+ *    revalidated; one without is kept until its last stale window closes, and not stored when
+ *    that is now (`no-cache`, `max-age=0`, an invalid `Expires`...).
  */
-export function decideStore(response: Response, rules: StoreRules): LoadContext {
-  if (!isReplayable(response)) return { store: false }
+export function decideStore(
+  response: Response,
+  rules: StoreRules,
+  exchange: Exchange,
+): StoreDecision {
+  if (!isReplayable(response)) return NOT_STORED
   // A part of a body must never stand in for the whole: this cache does not combine ranges.
-  if (response.status === 206 || isEventStream(response)) return { store: false }
+  if (response.status === 206 || isEventStream(response)) return NOT_STORED
   const directives = parseCacheControl(response.headers.get('cache-control'))
-  if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return { store: false }
-  if (!rules.cacheable(response)) return { store: false }
-  if (!rules.respectCacheControl) return {}
-  if (directives.has('no-cache')) return { store: false }
-  const ttl = freshSeconds(response.headers, directives)
-  if (ttl === undefined) return {}
-  return ttl > 0 ? { ttl } : { store: false }
+  if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return NOT_STORED
+  if (!rules.cacheable(response)) return NOT_STORED
+  if (!rules.respectCacheControl) return { context: {} }
+  const validatable = validatorsOf(response.headers) !== undefined
+  const freshness = freshnessOf(
+    response.headers,
+    directives,
+    exchange,
+    rules.defaultTtl,
+    validatable,
+  )
+  const ttl = keepSeconds(freshness, exchange.responseTime, rules.stale)
+  if (ttl !== null && ttl <= 0) return NOT_STORED
+  return { context: { ttl }, freshness }
 }

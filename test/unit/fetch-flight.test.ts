@@ -52,7 +52,14 @@ describe('stale-while-revalidate', () => {
     clock.t = 15_000
     expect(await (await api(url)).text()).toBe('v1')
     expect((await failed).error).toMatchObject({ message: 'network down' })
-    expect(events).toEqual([`hit ${url}`, `stale ${url}`, `load-start ${url}`, `load-error ${url}`])
+    // The stale answer is a hit; its revalidation, a load, is a miss.
+    expect(events).toEqual([
+      `hit ${url}`,
+      `stale ${url}`,
+      `miss ${url}`,
+      `load-start ${url}`,
+      `load-error ${url}`,
+    ])
     expect(await (await api(url)).text()).toBe('v1')
   })
 
@@ -104,7 +111,7 @@ describe('stale-while-revalidate', () => {
     expect(api.cacheInstance.size).toBe(0)
   })
 
-  test('a refresh answered with max-age gets that TTL too', async () => {
+  test('a refresh answered with max-age gets that freshness, kept for its stale window too', async () => {
     const { clock, api } = staleApi((_call, n) =>
       networkResponse(url, `v${n}`, { headers: { 'cache-control': `max-age=${n * 100}` } }),
     )
@@ -115,7 +122,9 @@ describe('stale-while-revalidate', () => {
     clock.t = 100_000 // v1's max-age=100 just ran out: stale, within the window
     expect(await (await api(url)).text()).toBe('v1')
     await refreshed
-    expect(api.cacheInstance.inspect()[0]).toMatchObject({ ttlRemainingMs: 200_000, stale: false })
+    expect(api.cacheInstance.peek(url)?.http?.staleAt).toBe(300_000)
+    // Kept 200 s fresh plus the cache's 60 s stale-while-revalidate window.
+    expect(api.cacheInstance.inspect()[0]).toMatchObject({ ttlRemainingMs: 260_000, stale: false })
     expect(await (await api(url)).text()).toBe('v2')
   })
 })
