@@ -46,6 +46,69 @@ export function streamUrl(name: string, hold = name): string {
   return `${TEST_API}/stream/${encodeURIComponent(name)}?hold=${encodeURIComponent(hold)}`
 }
 
+/** Query parameters of a versioned resource (see `testApi`). */
+export interface ResourceOptions {
+  /** Its `Cache-Control`; none by default. */
+  cacheControl?: string
+  /** Which validators it sends; default both. */
+  validators?: 'etag' | 'last-modified' | 'both'
+  /** Bytes of padding in its body, so that a body download is worth saving. Default 0. */
+  size?: number
+  /** Holds the answer until {@link release} is called with this name. */
+  hold?: string
+}
+
+/** What a versioned resource received and sent. */
+export interface ResourceStats {
+  /** Requests it received, conditional or not. */
+  requests: number
+  /** Of those, the ones answered 304. */
+  notModified: number
+  /** Body bytes of its 200 answers. */
+  bodyBytes: number
+}
+
+/**
+ * The URL of a versioned resource named `name`: it sends an ETag and/or Last-Modified, and
+ * answers a conditional request naming its current version with a 304.
+ */
+export function resourceUrl(name: string, options: ResourceOptions = {}): string {
+  const query = new URLSearchParams()
+  if (options.cacheControl !== undefined) query.set('cache-control', options.cacheControl)
+  if (options.validators !== undefined) query.set('validators', options.validators)
+  if (options.size !== undefined) query.set('size', String(options.size))
+  if (options.hold !== undefined) query.set('hold', options.hold)
+  const search = query.size > 0 ? `?${query}` : ''
+  return `${TEST_API}/resource/${encodeURIComponent(name)}${search}`
+}
+
+/** What the resource named `name` has received and sent since the last reset. */
+export async function resourceStats(name: string): Promise<ResourceStats> {
+  const response = await control(`resource-stats?name=${encodeURIComponent(name)}`)
+  return (await response.json()) as ResourceStats
+}
+
+/** Makes a new version of the resource named `name`: a new body, ETag and Last-Modified. */
+export async function changeResource(name: string): Promise<void> {
+  await control(`change?name=${encodeURIComponent(name)}`)
+}
+
+/**
+ * Starts an outage of the resource named `name`: it answers `status`, or with `'drop'` closes
+ * the connection (a network error), for the next `requests` requests (default: until ended);
+ * `undefined` ends it.
+ */
+export async function outage(
+  name: string,
+  status: number | 'drop' | undefined,
+  requests?: number,
+): Promise<void> {
+  const query = new URLSearchParams({ name })
+  if (status !== undefined) query.set('status', String(status))
+  if (requests !== undefined) query.set('requests', String(requests))
+  await control(`outage?${query}`)
+}
+
 /** How many requests, of any method, the server has received for the endpoints named `name`. */
 export async function requestCount(name: string): Promise<number> {
   const response = await control(`count?name=${encodeURIComponent(name)}`)
