@@ -8,7 +8,10 @@ import { page, product } from './catalogue.js'
  * needs no other server and every request is a real HTTP request in the Network tab.
  *
  * - `GET /api/products?page=N` (20 per page) and `GET /api/products/:id`, after a latency drawn
- *   from `latencyMs` and failing with 503 at `errorRate`, both from a seeded generator;
+ *   from `latencyMs` and failing with 503 at `errorRate`, both from a seeded generator. A
+ *   product comes with an `ETag` and {@link PRODUCT_CACHE_CONTROL}, and a request whose
+ *   `If-None-Match` names its ETag is answered 304 without a body, so the overlay shows
+ *   `cachedFetch` revalidating live;
  * - `GET /api/__stats`: requests served, in total and per path (what the tests compare with);
  * - `POST /api/__settings` with a JSON body of {@link ApiSettings} fields (the tests turn latency
  *   and errors off), which also zeroes the counters; `POST /api/__reset` only zeroes them.
@@ -21,6 +24,9 @@ export interface ApiSettings {
   /** Seed of the latency and error draws. Default 2 (whose first failure comes at the 42nd request). */
   seed: number
 }
+
+/** Fresh for a minute, then served stale for five more while one revalidation runs. */
+export const PRODUCT_CACHE_CONTROL = 'max-age=60, stale-while-revalidate=300'
 
 const DEFAULTS: ApiSettings = { latencyMs: [100, 400], errorRate: 0.03, seed: 2 }
 
@@ -62,7 +68,12 @@ export function createMockApi(initial: Partial<ApiSettings> = {}) {
     })
 
   /** Answers one product request after the simulated network latency. */
-  const answer = (res: ServerResponse, path: string, query: URLSearchParams) => {
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ) => {
     served++
     byPath[path] = (byPath[path] ?? 0) + 1
     const [min, max] = settings.latencyMs
@@ -75,9 +86,16 @@ export function createMockApi(initial: Partial<ApiSettings> = {}) {
           'cache-control': 'max-age=60',
         })
       }
-      const found = product(Number(path.slice('/api/products/'.length)))
+      const id = Number(path.slice('/api/products/'.length))
+      const found = product(id)
       if (found === undefined) return send(res, 404, { error: `No product at ${path}` })
-      send(res, 200, found)
+      // The catalogue never changes, so one version per product.
+      const headers = { etag: `"product-${id}"`, 'cache-control': PRODUCT_CACHE_CONTROL }
+      if (req.headers['if-none-match'] === headers.etag) {
+        res.writeHead(304, headers)
+        return res.end()
+      }
+      send(res, 200, found, headers)
     }
     if (delay > 0) setTimeout(reply, delay)
     else reply()
@@ -109,7 +127,7 @@ export function createMockApi(initial: Partial<ApiSettings> = {}) {
       return
     }
     if (req.method === 'GET' && (path === '/api/products' || /^\/api\/products\/\d+$/.test(path))) {
-      return answer(res, path, url.searchParams)
+      return answer(req, res, path, url.searchParams)
     }
     send(res, 404, { error: `The mock API has no ${req.method} ${path}` })
   }
