@@ -107,7 +107,7 @@ const server = createServer((request, response) => {
     response.end()
     return
   }
-  const [, way, id] = /** @type {[string, string, string]} */ (match)
+  const [, way = '', id = ''] = match
   counts[way] ??= { roundTrips: 0, notModified: 0, bodyBytes: 0 }
   const count = counts[way]
   count.roundTrips++
