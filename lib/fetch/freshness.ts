@@ -104,7 +104,7 @@ export function useOf(freshness: HttpFreshness, now: number, defaults: StaleDefa
 
 /**
  * Whether a failed revalidation (a network error, a 500, 502, 503 or 504) may be answered with
- * the stale response: inside its own `stale-if-error` window, or, unless it must be
+ * the response, stale by now: inside its own `stale-if-error` window, or, unless it must be
  * revalidated, the `staleIfError` option's.
  */
 export function servesOnError(
@@ -112,7 +112,8 @@ export function servesOnError(
   now: number,
   defaults: StaleDefaults,
 ): boolean {
-  return now < freshness.staleAt + ifErrorMs(freshness, defaults)
+  // A fresh response is no stale answer: a failed revalidation of it (cache: 'no-cache') fails.
+  return now >= freshness.staleAt && now < freshness.staleAt + ifErrorMs(freshness, defaults)
 }
 
 /**

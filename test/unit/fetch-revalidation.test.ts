@@ -37,6 +37,35 @@ function setup(headers: Record<string, string>, options: CachedFetchOptions = {}
   return { api, net, clock, server }
 }
 
+/**
+ * A cachedFetch on a clock the test moves, its entry for `url` stored from `first`'s answer;
+ * `later` answers the next requests (`undefined` leaves one pending for the test).
+ */
+async function stored(
+  first: (call: FetchCall) => Response,
+  later: (call: FetchCall) => Response | undefined,
+  options: CachedFetchOptions = {},
+) {
+  const clock = { t: 0 }
+  const net = fetchDouble((call, n) => (n === 1 ? first(call) : later(call)))
+  const api = cachedFetch({ fetch: net.fetch, now: () => clock.t, ...options })
+  await api(url)
+  return { api, net, clock }
+}
+
+/** An answer with this body and these headers (and status). */
+const answer =
+  (body: string | null, headers: Record<string, string>, status?: number) => (call: FetchCall) =>
+    networkResponse(call.url, body, { status, headers })
+
+/** Fails a request as fetch does when the network is down. */
+const offline = (call: FetchCall) => {
+  call.fail(new TypeError('offline'))
+  return undefined
+}
+
+const pending = () => undefined
+
 describe('revalidation with validators', () => {
   test('a stale entry is revalidated with If-None-Match; a 304 keeps the body and updates headers and freshness', async () => {
     const { api, net, clock, server } = setup({ 'cache-control': 'max-age=10', 'x-build': 'a' })
@@ -62,19 +91,10 @@ describe('revalidation with validators', () => {
 
   test('Last-Modified alone is sent as If-Modified-Since; a 304 without validators still freshens', async () => {
     const modified = 'Tue, 01 Jul 2025 12:00:00 GMT'
-    const net = fetchDouble((call, n) =>
-      n === 1
-        ? networkResponse(call.url, 'dated', {
-            headers: { 'last-modified': modified, 'cache-control': 'max-age=1' },
-          })
-        : networkResponse(call.url, null, {
-            status: 304,
-            headers: { 'cache-control': 'max-age=5' },
-          }),
+    const { api, net, clock } = await stored(
+      answer('dated', { 'last-modified': modified, 'cache-control': 'max-age=1' }),
+      answer(null, { 'cache-control': 'max-age=5' }, 304),
     )
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
     clock.t = 1_000
 
     expect(await (await api(url)).text()).toBe('dated')
@@ -128,40 +148,24 @@ describe('revalidation with validators', () => {
   })
 
   test('weak ETags match weakly', async () => {
-    const net = fetchDouble((call, n) =>
-      n === 1
-        ? networkResponse(call.url, 'weak', {
-            headers: { etag: 'W/"1"', 'cache-control': 'max-age=1' },
-          })
-        : networkResponse(call.url, null, { status: 304, headers: { etag: 'W/"1"' } }),
+    const { api, clock } = await stored(
+      answer('weak', { etag: 'W/"1"', 'cache-control': 'max-age=1' }),
+      answer(null, { etag: 'W/"1"' }, 304),
     )
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
     clock.t = 1_000
     expect(await (await api(url)).text()).toBe('weak')
     expect(api.stats().notModified).toBe(1)
   })
 
   test('a 304 does not update Content-Length or Content-Encoding: they describe the stored bytes', async () => {
-    const net = fetchDouble((call, n) =>
-      n === 1
-        ? networkResponse(call.url, 'abc', {
-            headers: { etag: '"1"', 'cache-control': 'max-age=1', 'content-length': '3' },
-          })
-        : networkResponse(call.url, null, {
-            status: 304,
-            headers: {
-              etag: '"1"',
-              'content-length': '999',
-              'content-encoding': 'br',
-              'x-new': '1',
-            },
-          }),
+    const { api, clock } = await stored(
+      answer('abc', { etag: '"1"', 'cache-control': 'max-age=1', 'content-length': '3' }),
+      answer(
+        null,
+        { etag: '"1"', 'content-length': '999', 'content-encoding': 'br', 'x-new': '1' },
+        304,
+      ),
     )
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
     clock.t = 1_000
     const response = await api(url)
     expect(response.headers.get('content-length')).toBe('3')
@@ -306,10 +310,7 @@ describe('revalidations are loads: single-flight, abort, and set/delete/clear wi
 describe('must-revalidate', () => {
   test("forbids serving the entry stale, whatever the cache's staleWhileRevalidate", async () => {
     const server = origin({ 'cache-control': 'max-age=1, must-revalidate' })
-    const net = fetchDouble((call, n) => (n === 1 ? server.respond(call) : undefined))
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t, staleWhileRevalidate: 60 })
-    await api(url)
+    const { api, net, clock } = await stored(server.respond, pending, { staleWhileRevalidate: 60 })
     clock.t = 1_000
     server.resource.version = 2
 
@@ -323,14 +324,7 @@ describe('must-revalidate', () => {
 
   test('a network error during its revalidation answers 504 Gateway Timeout, and load-error tells the cause', async () => {
     const server = origin({ 'cache-control': 'max-age=1, must-revalidate' })
-    const net = fetchDouble((call, n) => {
-      if (n === 1) return server.respond(call)
-      call.fail(new TypeError('offline'))
-      return undefined
-    })
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t, staleIfError: 600 })
-    await api(url)
+    const { api, clock } = await stored(server.respond, offline, { staleIfError: 600 })
     const failed = nextEvent(api.cacheInstance, 'load-error')
     clock.t = 1_000
 
@@ -345,14 +339,7 @@ describe('must-revalidate', () => {
 
   test("the response's own stale-if-error still serves it when revalidation fails", async () => {
     const server = origin({ 'cache-control': 'max-age=1, must-revalidate, stale-if-error=60' })
-    const net = fetchDouble((call, n) => {
-      if (n === 1) return server.respond(call)
-      call.fail(new TypeError('offline'))
-      return undefined
-    })
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
+    const { api, clock } = await stored(server.respond, offline)
     clock.t = 1_000
     expect(await (await api(url)).text()).toBe('body of version 1')
     expect(api.stats().staleIfError).toBe(1)
@@ -374,10 +361,7 @@ describe('must-revalidate', () => {
 describe("the response's stale-while-revalidate and stale-if-error (RFC 5861)", () => {
   test("stale-while-revalidate=N serves the entry stale for N seconds while it revalidates, without the cache's option", async () => {
     const server = origin({ 'cache-control': 'max-age=10, stale-while-revalidate=20' })
-    const net = fetchDouble((call, n) => (n === 1 ? server.respond(call) : undefined))
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
+    const { api, net, clock } = await stored(server.respond, pending)
     const events = record(api.cacheInstance)
 
     clock.t = 29_999
@@ -426,15 +410,10 @@ describe("the response's stale-while-revalidate and stale-if-error (RFC 5861)", 
     'stale-if-error=N answers a failure (%s) with the stale entry, for N seconds past freshness',
     async (failure) => {
       const server = origin({ 'cache-control': 'max-age=10, stale-if-error=20' })
-      const net = fetchDouble((call, n) => {
-        if (n === 1) return server.respond(call)
-        if (failure === 'offline') call.fail(new TypeError('offline'))
-        else call.respond(networkResponse(call.url, 'down', { status: failure }))
-        return undefined
-      })
-      const clock = { t: 0 }
-      const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-      await api(url)
+      const { api, clock } = await stored(
+        server.respond,
+        failure === 'offline' ? offline : answer('down', {}, failure),
+      )
       const told = nextEvent(api.cacheInstance, 'stale-if-error')
 
       clock.t = 29_999
@@ -452,30 +431,18 @@ describe("the response's stale-while-revalidate and stale-if-error (RFC 5861)", 
   )
 
   test('a 501 is no error stale-if-error covers: it reaches the caller', async () => {
-    const net = fetchDouble((call, n) =>
-      n === 1
-        ? networkResponse(call.url, 'v1', {
-            headers: { 'cache-control': 'max-age=1, stale-if-error=60' },
-          })
-        : networkResponse(call.url, 'nope', { status: 501 }),
+    const { api, clock } = await stored(
+      answer('v1', { 'cache-control': 'max-age=1, stale-if-error=60' }),
+      answer('nope', {}, 501),
     )
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t })
-    await api(url)
     clock.t = 1_000
     expect((await api(url)).status).toBe(501)
   })
 
   test('the staleIfError option is the default for responses without the directive', async () => {
-    const net = fetchDouble((call, n) => {
-      if (n === 1)
-        return networkResponse(call.url, 'v1', { headers: { 'cache-control': 'max-age=1' } })
-      call.fail(new TypeError('offline'))
-      return undefined
+    const { api, clock } = await stored(answer('v1', { 'cache-control': 'max-age=1' }), offline, {
+      staleIfError: 30,
     })
-    const clock = { t: 0 }
-    const api = cachedFetch({ fetch: net.fetch, now: () => clock.t, staleIfError: 30 })
-    await api(url)
     expect(api.cacheInstance.inspect()[0]?.ttlRemainingMs).toBe(31_000)
     clock.t = 30_999
     expect(await (await api(url)).text()).toBe('v1')
