@@ -430,6 +430,15 @@ describe("the response's stale-while-revalidate and stale-if-error (RFC 5861)", 
     },
   )
 
+  test("a failed revalidation of a fresh entry (cache: 'no-cache') is no stale answer: it fails", async () => {
+    const { api } = await stored(
+      answer('v1', { etag: '"1"', 'cache-control': 'max-age=60, stale-if-error=600' }),
+      offline,
+    )
+    await expect(api(url, { cache: 'no-cache' })).rejects.toThrow('offline')
+    expect(await (await api(url)).text()).toBe('v1')
+  })
+
   test('a 501 is no error stale-if-error covers: it reaches the caller', async () => {
     const { api, clock } = await stored(
       answer('v1', { 'cache-control': 'max-age=1, stale-if-error=60' }),
