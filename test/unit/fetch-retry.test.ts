@@ -133,6 +133,7 @@ describe('retry', () => {
   })
 
   test('every caller leaving ends the retries at once; a caller staying keeps them going', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5) // waits of 500 ms, then 1,000 ms
     const net = script('offline', 'offline', 200)
     const api = cachedFetch({ fetch: net.fetch, retry: { attempts: 5, minDelayMs: 1_000 } })
     const leaving = new AbortController()
