@@ -273,12 +273,13 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     options: LoadOptions | undefined,
   ) {
     const served = cache.getOrLoad(key, loader, options)
-    cache.publish({ type: 'stale', key })
     if (!revalidating.has(key)) {
       revalidating.add(key)
       const settled = () => revalidating.delete(key)
       cache.getOrLoad(key, loader, { refresh: true }).then(settled, settled)
     }
+    // Told once the revalidation is in flight, as the core tells its own: a listener joins it.
+    cache.publish({ type: 'stale', key })
     return served
   }
 

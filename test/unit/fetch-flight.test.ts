@@ -55,9 +55,9 @@ describe('stale-while-revalidate', () => {
     // The stale answer is a hit; its revalidation, a load, is a miss.
     expect(events).toEqual([
       `hit ${url}`,
-      `stale ${url}`,
       `miss ${url}`,
       `load-start ${url}`,
+      `stale ${url}`,
       `load-error ${url}`,
     ])
     expect(await (await api(url)).text()).toBe('v1')

@@ -371,9 +371,9 @@ describe("the response's stale-while-revalidate and stale-if-error (RFC 5861)", 
     // Two stale answers (hits), one revalidation (a load: a miss).
     expect(events).toEqual([
       `hit ${url}`,
-      `stale ${url}`,
       `miss ${url}`,
       `load-start ${url}`,
+      `stale ${url}`,
       `hit ${url}`,
       `stale ${url}`,
     ])
