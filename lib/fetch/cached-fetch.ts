@@ -1,7 +1,14 @@
 import type { AsyncCache, LoadContext, Loader, LoadOptions } from '../index.js'
 import './events.js'
 import { parseCacheControl } from './cache-control.js'
-import { type Exchange, freshnessOf, keepSeconds, servesOnError, useOf } from './freshness.js'
+import {
+  type Exchange,
+  freshnessOf,
+  keepSeconds,
+  servesOnError,
+  type Use,
+  useOf,
+} from './freshness.js'
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
@@ -340,25 +347,28 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
         return sendRetried(url, input, init, signal)
       }
       const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)
-      const loader = loaderFor(key, input, init, headers, mode !== 'reload')
       // 'reload' and 'no-cache' load even over a fresh entry, and replace it unless a set, delete or clear wins.
       if (mode === 'reload' || mode === 'no-cache') {
+        const loader = loaderFor(key, input, init, headers, mode === 'no-cache')
         return cache.getOrLoad(key, loader, { signal, refresh: true }).then(replay)
       }
-      const options = signal === undefined ? undefined : { signal }
       const stored = cache.peek(key)
       const http = stored?.http
-      if (http === undefined) {
-        // Past every window, and held only by the cache's own staleWhileRevalidate: load it again.
-        if (stored === undefined && cache.info(key)?.value.http !== undefined) {
-          return revalidateFirst(key, loader, signal, false)
-        }
-        return cache.getOrLoad(key, loader, options).then(replay)
+      let use: Use | undefined
+      if (stored !== undefined)
+        use = http === undefined ? 'fresh' : useOf(http, cache.now(), rules.stale)
+      // A hit builds no loader (an aborted signal still rejects, through getOrLoad).
+      const hit = use === 'fresh' && signal?.aborted !== true ? cache.hit(key) : undefined
+      if (hit !== undefined) return hit.then(replay)
+      const loader = loaderFor(key, input, init, headers, true)
+      if (use === 'stale') return serveStale(key, loader, signal && { signal }).then(replay)
+      if (use === 'revalidate')
+        return revalidateFirst(key, loader, signal, http?.mustRevalidate === true)
+      // Past every window, and held only by the cache's own staleWhileRevalidate: load it again.
+      if (stored === undefined && cache.info(key)?.value.http !== undefined) {
+        return revalidateFirst(key, loader, signal, false)
       }
-      const use = useOf(http, cache.now(), rules.stale)
-      if (use === 'fresh') return cache.getOrLoad(key, loader, options).then(replay)
-      if (use === 'stale') return serveStale(key, loader, options).then(replay)
-      return revalidateFirst(key, loader, signal, http.mustRevalidate)
+      return cache.getOrLoad(key, loader, signal && { signal }).then(replay)
     } catch (error) {
       // fetch reports every failure, bad arguments included, through its promise.
       return Promise.reject(error)
