@@ -91,7 +91,9 @@ export class AsyncCache<K = unknown, V = unknown> {
   readonly ttl: number | null
   /** Seconds past the TTL during which `getOrLoad` serves stale entries while refreshing them. */
   readonly staleWhileRevalidate: number
-  /** The name the devtools show; named caches are listed in the registry. */
+  /** The budget `sizeOf` counts against, or `null` when only `maxsize` bounds the cache. */
+  readonly maxSize: number | null
+  /** The label the devtools show. */
   readonly name: string | undefined
   /** The cache's clock in milliseconds; every expiry and event time is on it. */
   readonly now: () => number
@@ -117,6 +119,10 @@ export class AsyncCache<K = unknown, V = unknown> {
   #capacity: number
   /** Per slot: expiry on the clock, Infinity for never. Allocated once some entry has a TTL. */
   #expires: Float64Array | null = null
+  readonly #sizeOf: ((value: V, key: K) => number) | undefined
+  /** Per slot: its `sizeOf`, 0 for a free slot. Allocated only under a `maxSize` budget. */
+  #sizes: Float64Array | null = null
+  #totalSize = 0
   /** Per slot: when it was stored, NaN for unknown. Allocated once TTLs or listeners need it. */
   #born: Float64Array | null = null
   /** Layers' additions to inspect(); copied on write like the listeners. */
@@ -127,7 +133,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   #evictedValue: V | undefined
   #evictedReason: EvictReason | undefined
 
-  constructor(options: AsyncCacheOptions) {
+  constructor(options: AsyncCacheOptions<K, V>) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(
         `AsyncCache options must be an object such as { maxsize: 100 }, got ${String(options)}`,
@@ -141,6 +147,19 @@ export class AsyncCache<K = unknown, V = unknown> {
       options.staleWhileRevalidate,
       false,
     ) as number
+    this.maxSize =
+      options.maxSize === undefined
+        ? null
+        : checkNumber('maxSize', options.maxSize, {
+            min: 0,
+            aboveMin: true,
+            allowed: 'a number greater than 0 (the budget sizeOf counts against)',
+          })
+    checkType('sizeOf', options.sizeOf, 'function')
+    if ((this.maxSize === null) !== (options.sizeOf === undefined)) {
+      throw new TypeError('maxSize and sizeOf go together: give both, or neither')
+    }
+    this.#sizeOf = options.sizeOf
     checkType('name', options.name, 'string')
     checkType('now', options.now, 'function')
     this.name = options.name
@@ -150,6 +169,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#capacity = Math.min(this.maxsize, INITIAL_CAPACITY)
     this.#order = this.policy === 'LRU' ? new LRU(this.#capacity) : new LFU(this.#capacity)
     if (this.#ttlMs > 0) this.#track(true)
+    if (this.maxSize !== null) this.#sizes = new Float64Array(this.#capacity)
     this.#loads = new Loads({
       serve: (key, loader) => this.#serve(key, loader),
       ttl: (seconds) => (seconds === undefined ? this.#ttlMs : ttlMs(seconds)),
@@ -207,19 +227,25 @@ export class AsyncCache<K = unknown, V = unknown> {
     const listening = this.#listeners.size > 0
     // One reading of the clock serves the stamp and every event of this call.
     const now = stamped || listening ? this.now() : 0
+    if (this.#loads.busy) this.#loads.supersede(key)
+    const size = this.#sizes === null ? 0 : this.#measure(value, key)
+    if (size > (this.maxSize as number)) {
+      this.#refuse(key)
+      return this
+    }
     let i = this.#live(key)
     if (i === undefined) {
-      i = this.#insert(key, value, 1)
+      i = this.#insert(key, value, 1, size)
     } else {
-      this.#setValue(i, value)
+      this.#setValue(i, value, size)
       this.#order.touch(i)
     }
     if (stamped) this.#stamp(i, ttl, now)
-    if (this.#loads.busy) this.#loads.supersede(key)
     if (listening) {
       this.#announce(now)
       this.#emit({ type: 'set', key, value }, now)
     }
+    if (this.#totalSize > (this.maxSize as number)) this.#fit(i)
     return this
   }
 
@@ -244,7 +270,8 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#index.clear()
     this.#keys.length = this.#values.length = 0
     this.#resolved = null
-    this.#free.length = this.#used = 0
+    this.#free.length = this.#used = this.#totalSize = 0
+    this.#sizes?.fill(0)
     this.#order.clear()
     this.#stats.reset()
     if (this.#listeners.size > 0) this.#emit({ type: 'clear', count })
@@ -331,7 +358,14 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** A snapshot of the counters as typed numbers; {@link formatStats} renders the original's dictionary. */
   getStats(): CacheStats {
-    return this.#stats.snapshot(this.#index.size, this.maxsize, this.ttl, this.#loads.running)
+    return this.#stats.snapshot(
+      this.#index.size,
+      this.maxsize,
+      this.ttl,
+      this.#loads.running,
+      this.#totalSize,
+      this.maxSize,
+    )
   }
 
   /**
@@ -452,12 +486,15 @@ export class AsyncCache<K = unknown, V = unknown> {
     })
     if (this.#live(key) !== undefined) return 'held'
     if (expiresAt !== null && this.now() >= expiresAt + this.#swrMs) return 'expired'
+    // Under a size budget a record must fit in the room memory leaves: it ranks below memory.
+    const size = this.#sizes === null ? 0 : this.#measure(value, key)
+    if (this.#totalSize + size > (this.maxSize ?? Infinity)) return 'outranked'
     if (this.#index.size >= this.maxsize) {
       const victim = this.#order.coldest()
       if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) return 'outranked'
       this.#evict(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
     }
-    const i = this.#insert(key, value, frequency, true)
+    const i = this.#insert(key, value, frequency, size, true)
     if (expiresAt !== null && expiresAt !== Infinity) this.#track(true)
     if (this.#expires !== null) this.#expires[i] = expiresAt ?? Infinity
     if (this.#born !== null) this.#born[i] = Number.NaN
@@ -531,7 +568,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
-  #insert(key: K, value: V, frequency: number, restored = false): number {
+  #insert(key: K, value: V, frequency: number, size: number, restored = false): number {
     let i: number
     if (this.#free.length > 0) {
       i = this.#free.pop() as number
@@ -554,7 +591,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     }
     this.#index.set(key, i)
     this.#keys[i] = key
-    this.#setValue(i, value)
+    this.#setValue(i, value, size)
     if (restored) this.#order.restore(i, frequency)
     else this.#order.add(i, frequency)
     return i
@@ -589,6 +626,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#order.grow(this.#capacity)
     if (this.#expires !== null) this.#expires = grown(this.#expires, this.#capacity)
     if (this.#born !== null) this.#born = grown(this.#born, this.#capacity)
+    if (this.#sizes !== null) this.#sizes = grown(this.#sizes, this.#capacity)
   }
 
   #evict(i: number, reason: EvictReason): void {
@@ -607,6 +645,10 @@ export class AsyncCache<K = unknown, V = unknown> {
     const key = this.#keys[i] as K
     this.#order.remove(i)
     this.#index.delete(key)
+    if (this.#sizes !== null) {
+      this.#totalSize -= this.#sizes[i]
+      this.#sizes[i] = 0
+    }
     if (reason === 'capacity') this.#stats.evictedCapacity++
     else if (reason === 'expired') this.#stats.evictedExpired++
     return key
@@ -620,7 +662,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Empties slot `i` (so that its key and value can be collected) and offers it for reuse. */
   #release(i: number): void {
     this.#keys[i] = undefined
-    this.#setValue(i, undefined)
+    this.#setValue(i, undefined, 0)
     if (this.#expires !== null) this.#expires[i] = Infinity
     this.#free.push(i)
   }
@@ -630,9 +672,37 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#release(i)
   }
 
-  #setValue(i: number, value: V | undefined): void {
+  #setValue(i: number, value: V | undefined, size: number): void {
     this.#values[i] = value
     if (this.#resolved !== null && this.#resolved[i] !== undefined) this.#resolved[i] = undefined
+    if (this.#sizes !== null) {
+      this.#totalSize += size - this.#sizes[i]
+      this.#sizes[i] = size
+    }
+  }
+
+  /** `sizeOf(value, key)`, checked: a bad size is the caller's error, never a corrupt total. */
+  #measure(value: V, key: K): number {
+    return checkNumber('sizeOf', (this.#sizeOf as (value: V, key: K) => number)(value, key), {
+      min: 0,
+      allowed: 'a finite number, 0 or more',
+    })
+  }
+
+  /** A value larger than the whole budget is not stored; the key's old value goes with it. */
+  #refuse(key: K): void {
+    const i = this.#live(key)
+    if (i !== undefined) this.#evict(i, 'capacity')
+  }
+
+  /** Evicts the policy's victims, never slot `kept` (the entry just stored), until the total fits. */
+  #fit(kept: number): void {
+    while (this.#totalSize > (this.maxSize as number)) {
+      let victim = this.#order.coldest()
+      if (victim === kept) victim = this.#order.hotter(kept)
+      if (victim === -1) return
+      this.#evict(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+    }
   }
 
   #emit(init: CacheEventInit<K, V>, now = this.now()): void {
@@ -674,13 +744,16 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Stores a loaded value without counting a use: loading is not using. */
   #store(key: K, value: V, ttl: number): void {
+    const size = this.#sizes === null ? 0 : this.#measure(value, key)
+    if (size > (this.maxSize as number)) return this.#refuse(key)
     let i = this.#live(key)
-    if (i === undefined) i = this.#insert(key, value, 1)
-    else this.#setValue(i, value)
+    if (i === undefined) i = this.#insert(key, value, 1, size)
+    else this.#setValue(i, value, size)
     this.#stamp(i, ttl)
     if (this.#listeners.size > 0) {
       this.#announce()
       this.#emit({ type: 'set', key, value })
     }
+    if (this.#totalSize > (this.maxSize as number)) this.#fit(i)
   }
 }

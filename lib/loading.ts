@@ -38,7 +38,7 @@ export interface LoadHost<K, V> {
   serve(key: K, loader: Loader<V>): Promise<V> | undefined
   /** A loader's `context.ttl` (`undefined`: the cache's) in the milliseconds `store` takes; throws if bad. */
   ttl(seconds: number | null | undefined): number
-  /** Stores a loaded value (a load is not a use). */
+  /** Stores a loaded value (a load is not a use); throws if the cache cannot measure it. */
   store(key: K, value: V, ttlMs: number): void
   /** Counts a lookup as a hit or a miss, telling listeners. */
   count(key: K, hit: boolean): void
@@ -255,7 +255,12 @@ export class Loads<K, V> {
           )
         }
         host.profile(ms * 1e6)
-        if (flight.store && context.store !== false) host.store(key, value, ttl)
+        try {
+          if (flight.store && context.store !== false) host.store(key, value, ttl)
+        } catch (error) {
+          // A value the cache refuses to measure (a bad sizeOf result) ends the load.
+          return fail(error)
+        }
         if (host.listening()) host.emit({ type: 'load-success', key, durationMs: ms })
         flight.resolve(value)
       },

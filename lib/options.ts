@@ -2,7 +2,7 @@ import { checkNumber, describe } from './check.js'
 import type { PolicyName } from './policy.js'
 
 /** How to build an {@link AsyncCache}. */
-export interface AsyncCacheOptions {
+export interface AsyncCacheOptions<K = unknown, V = unknown> {
   /** Most entries held at once; a positive safe integer. Required: there is no sensible default. */
   maxsize: number
   /**
@@ -20,7 +20,18 @@ export interface AsyncCacheOptions {
    * background load refreshes it. Default 0: expired means gone.
    */
   staleWhileRevalidate?: number
-  /** Shown by the devtools; a named cache is listed in the registry they read. */
+  /**
+   * A budget for the total size of the entries, in the unit `sizeOf` counts (bytes, say): once a
+   * store takes the total past it, the policy's victims leave until it fits, and a value larger
+   * than the whole budget is not stored. Absent: only `maxsize` bounds the cache. Needs `sizeOf`.
+   */
+  maxSize?: number
+  /**
+   * The size of one entry, counted against `maxSize`: a finite number, 0 or more. Called once
+   * per stored value. Needs `maxSize`.
+   */
+  sizeOf?: (value: V, key: K) => number
+  /** The label the devtools show. */
   name?: string
   /**
    * The clock, in milliseconds. Default: the wall clock, held so it never runs backwards (time

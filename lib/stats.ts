@@ -21,6 +21,9 @@ export interface CacheStats {
   ttl: number | null
   /** Keys whose loader is running now. */
   loadsInFlight: number
+  /** The total `sizeOf` of the entries held (0 without a `maxSize` budget), and the budget. */
+  totalSize: number
+  maxSize: number | null
 }
 
 /**
@@ -51,7 +54,14 @@ export class Counters {
   }
 
   /** The counters as {@link CacheStats}, with what only the cache knows. */
-  snapshot(size: number, maxsize: number, ttl: number | null, loadsInFlight: number): CacheStats {
+  snapshot(
+    size: number,
+    maxsize: number,
+    ttl: number | null,
+    loadsInFlight: number,
+    totalSize: number,
+    maxSize: number | null,
+  ): CacheStats {
     const lookups = this.hits + this.misses
     return {
       hits: this.hits,
@@ -66,6 +76,8 @@ export class Counters {
       maxsize,
       ttl,
       loadsInFlight,
+      totalSize,
+      maxSize,
     }
   }
 }

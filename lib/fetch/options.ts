@@ -1,7 +1,7 @@
 import { AsyncCache, type AsyncCacheOptions, checkNumber, checkType } from '../index.js'
 import type { StaleDefaults } from './freshness.js'
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry.js'
-import type { ResponseSnapshot } from './snapshot.js'
+import { type ResponseSnapshot, snapshotBytes } from './snapshot.js'
 import type { StoreRules } from './store-decision.js'
 
 /** A function with fetch's signature: `globalThis.fetch`, or ky, ofetch's raw fetch, a test double. */
@@ -11,9 +11,17 @@ export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Pr
  * How to build a {@link cachedFetch}: either the options of a new cache (all of
  * `AsyncCacheOptions`, with `maxsize` optional) or an existing `cache`, plus the fetch layer's own.
  */
-export interface CachedFetchOptions extends Omit<AsyncCacheOptions, 'maxsize'> {
+export interface CachedFetchOptions
+  extends Omit<AsyncCacheOptions<string, ResponseSnapshot>, 'maxsize' | 'maxSize' | 'sizeOf'> {
   /** Most responses held at once. Default 128, as for `asyncCache`. */
   maxsize?: number
+  /**
+   * A budget in bytes for the stored responses (body, headers and status text): once a store
+   * takes the total past it, the policy's victims leave until it fits, and a response larger
+   * than the whole budget is handed to its callers without being stored. Absent: only
+   * `maxsize` bounds the cache. `getStats().totalSize` tells the bytes held.
+   */
+  maxBytes?: number
   /** An existing cache to use instead of a new one; then no cache option may be given. */
   cache?: AsyncCache<string, ResponseSnapshot>
   /** The fetch to call. Default: `globalThis.fetch`, looked up at each call (so it can be stubbed later). */
@@ -67,7 +75,15 @@ export interface ResolvedOptions {
 }
 
 const DEFAULT_MAXSIZE = 128
-const CACHE_OPTIONS = ['maxsize', 'policy', 'ttl', 'staleWhileRevalidate', 'name', 'now'] as const
+const CACHE_OPTIONS = [
+  'maxsize',
+  'maxBytes',
+  'policy',
+  'ttl',
+  'staleWhileRevalidate',
+  'name',
+  'now',
+] as const
 /** An HTTP field name (RFC 9110 section 5.1). */
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
@@ -95,7 +111,19 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
   }
   let cache: AsyncCache<string, ResponseSnapshot>
   if (given === undefined) {
-    cache = new AsyncCache({ ...cacheOptions, maxsize: cacheOptions.maxsize ?? DEFAULT_MAXSIZE })
+    const { maxBytes, ...rest } = cacheOptions
+    if (maxBytes !== undefined) {
+      checkNumber('maxBytes', maxBytes, {
+        min: 0,
+        aboveMin: true,
+        allowed: 'a number of bytes greater than 0',
+      })
+    }
+    cache = new AsyncCache<string, ResponseSnapshot>({
+      ...rest,
+      maxsize: rest.maxsize ?? DEFAULT_MAXSIZE,
+      ...(maxBytes === undefined ? {} : { maxSize: maxBytes, sizeOf: snapshotBytes }),
+    })
   } else {
     if (!(given instanceof AsyncCache)) {
       throw new TypeError(`cache must be an AsyncCache, got ${String(given)}`)

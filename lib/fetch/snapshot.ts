@@ -27,6 +27,17 @@ export interface ResponseSnapshot {
 }
 
 /**
+ * What a stored snapshot costs in memory, roughly, in bytes: its body, its headers and status
+ * text (UTF-16 strings, two bytes a character). The measure `maxBytes` counts against.
+ */
+export function snapshotBytes(snapshot: ResponseSnapshot): number {
+  let bytes =
+    (snapshot.body?.byteLength ?? 0) + 2 * (snapshot.statusText.length + snapshot.url.length)
+  for (const [name, value] of snapshot.headers) bytes += 2 * (name.length + value.length)
+  return bytes
+}
+
+/**
  * Statuses whose responses carry no body. The Response constructor refuses a body with them,
  * and of the Fetch standard's list only these three are constructible (101 and 103 are outside
  * the 200-599 range a Response may be built with).
