@@ -123,6 +123,8 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Per slot: its `sizeOf`, 0 for a free slot. Allocated only under a `maxSize` budget. */
   #sizes: Float64Array | null = null
   #totalSize = 0
+  /** `maxSize`, or Infinity without a budget. */
+  readonly #budget: number
   /** Per slot: when it was stored, NaN for unknown. Allocated once TTLs or listeners need it. */
   #born: Float64Array | null = null
   /** Layers' additions to inspect(); copied on write like the listeners. */
@@ -160,6 +162,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       throw new TypeError('maxSize and sizeOf go together: give both, or neither')
     }
     this.#sizeOf = options.sizeOf
+    this.#budget = this.maxSize ?? Infinity
     checkType('name', options.name, 'string')
     checkType('now', options.now, 'function')
     this.name = options.name
@@ -229,7 +232,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     const now = stamped || listening ? this.now() : 0
     if (this.#loads.busy) this.#loads.supersede(key)
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
-    if (size > (this.maxSize as number)) {
+    if (size > this.#budget) {
       this.#refuse(key)
       return this
     }
@@ -245,7 +248,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#announce(now)
       this.#emit({ type: 'set', key, value }, now)
     }
-    if (this.#totalSize > (this.maxSize as number)) this.#fit(i)
+    if (this.#totalSize > this.#budget) this.#fit(i)
     return this
   }
 
@@ -488,7 +491,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (expiresAt !== null && this.now() >= expiresAt + this.#swrMs) return 'expired'
     // Under a size budget a record must fit in the room memory leaves: it ranks below memory.
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
-    if (this.#totalSize + size > (this.maxSize ?? Infinity)) return 'outranked'
+    if (this.#totalSize + size > this.#budget) return 'outranked'
     if (this.#index.size >= this.maxsize) {
       const victim = this.#order.coldest()
       if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) return 'outranked'
@@ -697,7 +700,7 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Evicts the policy's victims, never slot `kept` (the entry just stored), until the total fits. */
   #fit(kept: number): void {
-    while (this.#totalSize > (this.maxSize as number)) {
+    while (this.#totalSize > this.#budget) {
       let victim = this.#order.coldest()
       if (victim === kept) victim = this.#order.hotter(kept)
       if (victim === -1) return
@@ -745,7 +748,10 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Stores a loaded value without counting a use: loading is not using. */
   #store(key: K, value: V, ttl: number): void {
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
-    if (size > (this.maxSize as number)) return this.#refuse(key)
+    if (size > this.#budget) {
+      this.#refuse(key)
+      return
+    }
     let i = this.#live(key)
     if (i === undefined) i = this.#insert(key, value, 1, size)
     else this.#setValue(i, value, size)
@@ -754,6 +760,6 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#announce()
       this.#emit({ type: 'set', key, value })
     }
-    if (this.#totalSize > (this.maxSize as number)) this.#fit(i)
+    if (this.#totalSize > this.#budget) this.#fit(i)
   }
 }
