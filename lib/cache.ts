@@ -97,6 +97,12 @@ export class AsyncCache<K = unknown, V = unknown> {
   readonly name: string | undefined
   /** The cache's clock in milliseconds; every expiry and event time is on it. */
   readonly now: () => number
+  /**
+   * How to load a key again with no caller asking, set by the layer whose loads fill the cache
+   * (`cachedFetch` sets it), for tools: the devtools' Refresh calls it. `undefined`: nothing
+   * but the app can reload this cache's keys.
+   */
+  reloader: ((key: K) => Promise<unknown>) | undefined = undefined
 
   readonly #ttlMs: number
   readonly #swrMs: number
@@ -284,6 +290,19 @@ export class AsyncCache<K = unknown, V = unknown> {
   resetStats(): void {
     this.#stats.reset()
     if (this.#listeners.size > 0) this.#emit({ type: 'stats-reset' })
+  }
+
+  /**
+   * Ends an entry's freshness now, keeping its value: the next `getOrLoad` of the key reloads it
+   * (serving the value meanwhile inside the stale-while-revalidate window; without one it is
+   * expired, a miss). True if there was a fresh or stale entry. No event: nothing left yet.
+   */
+  expire(key: K): boolean {
+    const i = this.#index.get(key)
+    if (i === undefined || this.#state(i) === EXPIRED) return false
+    this.#track(true)
+    ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], this.now())
+    return true
   }
 
   /** Removes every expired entry now (stale ones stay); returns how many left. */

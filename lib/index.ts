@@ -12,6 +12,7 @@ export type {
 } from './events.js'
 export type { HashKey } from './keys.js'
 export {
+  describeKey,
   HashableWrapper,
   hasIdentity,
   isContentKey,

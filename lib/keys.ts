@@ -330,3 +330,68 @@ function encodeObject(value: object, walk: Walk): string {
   }
   return encodeIdentity(value, walk)
 }
+
+/**
+ * A key as a person reads it, for tools such as the devtools: the inverse of the encoding
+ * {@link makeHashable} and the `asyncCache` wrapper use, as text. Strings are quoted, an
+ * argument list reads `(1, "a")`, a method call's key `#3.(1, "a")` (`#3`: the instance's
+ * identity number; identity parts are `#n` everywhere). With `callee`, argument lists and
+ * atoms read as a call of it: `describeKey(7, 'fetchUser')` is `fetchUser(7)`. Never throws.
+ *
+ * @example
+ * ```ts
+ * const search = asyncCache()(async (text: string, page: number) => [text, page])
+ * await search('tea', 2)
+ * const [key] = search.cacheInstance.keys()
+ * describeKey(key, search.name)          // 'search("tea", 2)'
+ * describeKey(makeHashable({ id: 7 }))   // '{"id": 7}'
+ * ```
+ */
+export function describeKey(key: unknown, callee?: string): string {
+  if (typeof key !== 'string' || key.charCodeAt(0) > 1 || key === '') {
+    const text = typeof key === 'string' ? JSON.stringify(key) : describeAtom(key)
+    return callee === undefined ? text : `${callee}(${text})`
+  }
+  const bar = key.charCodeAt(0) === 1 && key.charCodeAt(1) === 35 ? key.indexOf('|') : -1
+  if (bar !== -1) {
+    // A method call: `#id|` then the arguments' key, encoded or an atom's encoding.
+    const args = key.slice(bar + 1)
+    const call = args.charCodeAt(0) <= 1 ? readable(args.slice(1)) : `(${readable(args)})`
+    return `${key.slice(1, bar)}.${callee ?? ''}${call}`
+  }
+  const body = readable(key.slice(1))
+  return callee !== undefined && body.startsWith('(') ? `${callee}${body}` : body
+}
+
+function describeAtom(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`
+  return Object.is(value, -0) ? '0' : String(value)
+}
+
+/** The encoded body of a key with its strings quoted as JSON and its separators spaced. */
+function readable(encoded: string): string {
+  let out = ''
+  let i = 0
+  while (i < encoded.length) {
+    const c = encoded[i]
+    if (c === "'") {
+      // A length-prefixed string: `'5:hello`.
+      const colon = encoded.indexOf(':', i)
+      const length = Number(encoded.slice(i + 1, colon))
+      if (colon === -1 || !Number.isSafeInteger(length)) return out + encoded.slice(i)
+      out += JSON.stringify(encoded.slice(colon + 1, colon + 1 + length))
+      i = colon + 1 + length
+    } else if (c === '"') {
+      // A JSON string (a property name, a URL, a symbol's name): copied as it is.
+      let end = i + 1
+      while (end < encoded.length && encoded[end] !== '"') end += encoded[end] === '\\' ? 2 : 1
+      out += encoded.slice(i, end + 1)
+      i = end + 1
+    } else {
+      const arrow = c === '=' && encoded[i + 1] === '>'
+      out += arrow ? ' => ' : c === ',' ? ', ' : c === ':' ? ': ' : c
+      i += arrow ? 2 : 1
+    }
+  }
+  return out
+}

@@ -10,7 +10,7 @@ import {
   useOf,
 } from './freshness.js'
 import { HttpError } from './http-error.js'
-import { absoluteUrl, isKeyOf, requestKey, requestOf } from './key.js'
+import { absoluteUrl, isKeyOf, parseKey, requestKey, requestOf } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
 import { cacheModeOf } from './request-mode.js'
 import { type RetryNotice, withRetries } from './retry.js'
@@ -200,6 +200,10 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     const decision = decideStore(response, rules, exchange)
     Object.assign(context, decision.context)
     const storing = context.store !== false
+    if (cache.listening) {
+      const { status, statusText } = response
+      cache.publish({ type: 'fetch-response', key, status, statusText, stored: storing })
+    }
     // The resource is gone: a stale copy must not outlive it.
     if (!storing && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
       cache.delete(key)
@@ -379,6 +383,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     const response = await api(input, init)
     if (!response.ok) throw new HttpError(response)
     return (await response.json()) as T
+  }
+
+  // Tools reload a key as the app would: the same URL, method and varied headers, fetched anew.
+  cache.reloader = async (key) => {
+    const { method, url, headers } = parseKey(key)
+    await (await api(url, { method, headers, cache: 'reload' })).arrayBuffer()
   }
 
   return Object.defineProperties(api, {

@@ -28,6 +28,11 @@ declare module '../events.js' {
      * (`status`), and `stale-if-error` answered with the stored response.
      */
     'stale-if-error': { key: K; status: number | undefined; error: unknown }
+    /**
+     * A load's response arrived: its HTTP `status`, and whether the cache `stored` it. A 503
+     * ends in `load-success` too: tools (the devtools) tell failures by this status.
+     */
+    'fetch-response': { key: K; status: number; statusText: string; stored: boolean }
   }
 }
 

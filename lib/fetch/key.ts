@@ -72,3 +72,20 @@ export function isKeyOf(key: string, url: string): boolean {
   const rest = key.startsWith('HEAD ') ? key.slice(5) : key
   return rest.startsWith(url) && (rest.length === url.length || rest[url.length] === ' ')
 }
+
+/** What a {@link requestKey} holds: the method, the URL and the varied headers' values. */
+export function parseKey(key: string): {
+  method: 'GET' | 'HEAD'
+  url: string
+  headers: Record<string, string>
+} {
+  const method = key.startsWith('HEAD ') ? 'HEAD' : 'GET'
+  const rest = method === 'HEAD' ? key.slice(5) : key
+  const space = rest.indexOf(' ')
+  const headers: Record<string, string> = {}
+  if (space !== -1) {
+    const values = JSON.parse(rest.slice(space + 1)) as Record<string, string | null>
+    for (const [name, value] of Object.entries(values)) if (value !== null) headers[name] = value
+  }
+  return { method, url: space === -1 ? rest : rest.slice(0, space), headers }
+}
