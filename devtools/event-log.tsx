@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { CacheEvent } from '../lib/index.js'
-import { clockTime, count, duration, preview } from './format.js'
+import { clockTime, count, eventDetails, fullText, toJson } from './format.js'
 import { VirtualList } from './virtual-list.js'
 
 /** The core's event types, offered by the type filter before any of them was seen. */
@@ -20,43 +20,59 @@ const CORE_TYPES = [
 
 const ALL = ''
 
+/** What the user chose in the log; the panel remembers it across close and reload. */
+export interface EventsView {
+  /** The type shown, `''` for all. */
+  type: string
+  /** The full text of the key shown (see {@link keyText}), `undefined` for all keys. */
+  key: string | undefined
+}
+
+export const DEFAULT_EVENTS_VIEW: EventsView = { type: ALL, key: undefined }
+
+/** A key's whole text, which the key filter and the entries' selection compare. */
+export function keyText(key: unknown): string {
+  return typeof key === 'string' ? key : fullText(key)
+}
+
 /** Props of {@link EventLog}. */
 export interface EventLogProps {
   /** The kept events, newest first. */
   events: readonly CacheEvent[]
   /** Events ever recorded, the dropped ones included. */
   total: number
-}
-
-/** An event's fields besides `type`, `time` and `key`, as `name=value` text. */
-function details(event: CacheEvent): string {
-  const parts: string[] = []
-  for (const [name, value] of Object.entries(event)) {
-    if (name === 'type' || name === 'time' || name === 'key') continue
-    const text =
-      name === 'durationMs' && typeof value === 'number' ? duration(value) : preview(value, 60)
-    parts.push(`${name}=${text}`)
-  }
-  return parts.join(' ')
+  view: EventsView
+  onView: (change: Partial<EventsView>) => void
+  /** How a key is shown (see `keyLabel`). */
+  label: (key: unknown) => string
 }
 
 /**
- * The last events (a bounded ring buffer kept by the recorder), newest first, with a type
- * filter. Layer events (persistence, fetch) appear beside the core's, with all their fields.
+ * The last events (a bounded ring buffer kept by the recorder), newest first, as a timeline:
+ * filtered by type and by key (a click on a key filters to it), each row expanding to its whole
+ * payload. Layer events (persistence, fetch) appear beside the core's, with all their fields.
  */
-export function EventLog({ events, total }: EventLogProps) {
-  const [type, setType] = useState(ALL)
+export function EventLog({ events, total, view, onView, label }: EventLogProps) {
+  const [open, setOpen] = useState<CacheEvent | undefined>(undefined)
   const types = new Set(CORE_TYPES)
   for (const e of events) types.add(e.type)
-  if (type !== ALL) types.add(type)
-  const shown = type === ALL ? events : events.filter((e) => e.type === type)
+  if (view.type !== ALL) types.add(view.type)
+  const shown = events.filter(
+    (e) =>
+      (view.type === ALL || e.type === view.type) &&
+      (view.key === undefined || ('key' in e && keyText(e.key) === view.key)),
+  )
+  const openIndex = open === undefined ? -1 : shown.indexOf(open)
 
   return (
     <div class="pane">
       <div class="toolbar">
         <label>
           Type
-          <select value={type} onChange={(event) => setType(event.currentTarget.value)}>
+          <select
+            value={view.type}
+            onChange={(event) => onView({ type: event.currentTarget.value })}
+          >
             <option value={ALL}>all types</option>
             {[...types].map((t) => (
               <option key={t} value={t}>
@@ -65,6 +81,18 @@ export function EventLog({ events, total }: EventLogProps) {
             ))}
           </select>
         </label>
+        {view.key !== undefined && (
+          <span class="chip">
+            key {label(view.key)}{' '}
+            <button
+              type="button"
+              aria-label="Show the events of every key"
+              onClick={() => onView({ key: undefined })}
+            >
+              ✕
+            </button>
+          </span>
+        )}
         <span class="count">
           {`${count(shown.length)} shown · ${count(total)} recorded, the last ${count(events.length)} kept`}
         </span>
@@ -72,7 +100,13 @@ export function EventLog({ events, total }: EventLogProps) {
       <VirtualList
         label="Event log"
         items={shown}
-        empty="No events yet."
+        empty={
+          events.length === 0
+            ? 'No events yet.'
+            : `No ${view.type === ALL ? '' : `${view.type} `}event${view.key === undefined ? '' : ' of this key'} among the last ${count(events.length)}.`
+        }
+        selected={openIndex}
+        onPick={(event) => setOpen(event === open ? undefined : event)}
         head={
           <>
             <th scope="col" class="time">
@@ -89,15 +123,58 @@ export function EventLog({ events, total }: EventLogProps) {
             </th>
           </>
         }
-        renderRow={(event) => (
-          <>
-            <td class="time">{clockTime(event.time)}</td>
-            <td class={`type type-${event.type}`}>{event.type}</td>
-            <td class="key">{'key' in event ? preview(event.key) : ''}</td>
-            <td class="value">{details(event)}</td>
-          </>
-        )}
+        renderRow={(event) => {
+          const details = eventDetails(event)
+          const failed =
+            event.type === 'load-error' || (event.type === 'fetch-response' && event.status >= 400)
+          return (
+            <>
+              <td class="time">{clockTime(event.time)}</td>
+              <td
+                class={failed ? 'type status-error' : `type type-${event.type}`}
+                title={event.type}
+              >
+                {event.type}
+              </td>
+              <td class="key">
+                {'key' in event && (
+                  <button
+                    type="button"
+                    class="link"
+                    title={`Only the events of ${label(event.key)}`}
+                    onClick={(e) => {
+                      e.stopPropagation()
+                      onView({ key: keyText(event.key) })
+                    }}
+                  >
+                    {label(event.key)}
+                  </button>
+                )}
+              </td>
+              <td class="value" title={details}>
+                {details}
+              </td>
+            </>
+          )
+        }}
       />
+      {open !== undefined && openIndex !== -1 && (
+        <section class="event-payload" aria-label="Event payload">
+          <div class="details-head">
+            <h4>
+              {open.type} at {clockTime(open.time)}
+            </h4>
+            <button
+              type="button"
+              aria-label="Close the event payload"
+              onClick={() => setOpen(undefined)}
+            >
+              ✕
+            </button>
+          </div>
+          <pre>{toJson(open)}</pre>
+        </section>
+      )}
     </div>
   )
 }

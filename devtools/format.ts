@@ -79,3 +79,67 @@ export function count(n: number): string {
 }
 
 const thousands = new Intl.NumberFormat('en-US')
+
+/**
+ * An event's fields besides `type`, `time` and `key`, as `name=value` text, whole (nothing cut)
+ * and the reason of an eviction first: what the log shows and its filter searches.
+ */
+export function eventDetails(event: object): string {
+  const parts: string[] = []
+  const fields = Object.entries(event)
+  const reason = fields.findIndex(([name]) => name === 'reason')
+  if (reason > 0) fields.unshift(...fields.splice(reason, 1))
+  for (const [name, value] of fields) {
+    if (name === 'type' || name === 'time' || name === 'key') continue
+    const text =
+      name === 'durationMs' && typeof value === 'number'
+        ? duration(value)
+        : name === 'error'
+          ? fullText(value instanceof Error ? `${value.name}: ${value.message}` : value)
+          : fullText(value)
+    parts.push(`${name}=${text}`)
+  }
+  return parts.join(' ')
+}
+
+/**
+ * JSON for the clipboard, of any value: Maps as objects of their entries, Sets and bytes as
+ * arrays (bytes by size past 1 KB), bigints as strings, cycles and functions marked.
+ */
+export function toJson(value: unknown): string {
+  const path: object[] = []
+  const convert = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return `${v}n`
+    if (typeof v === 'function' || typeof v === 'symbol') return fullText(v)
+    if (v === null || typeof v !== 'object') return v
+    if (path.includes(v)) return '[cycle]'
+    if (v instanceof Date) return fullText(v)
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
+      const bytes =
+        v instanceof ArrayBuffer
+          ? new Uint8Array(v)
+          : new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+      return bytes.length > 1024 ? `[${bytes.length} bytes]` : [...bytes]
+    }
+    path.push(v)
+    let out: unknown
+    if (v instanceof Map)
+      out = Object.fromEntries([...v].map(([k, x]) => [fullText(k), convert(x)]))
+    else if (v instanceof Set || Array.isArray(v)) out = [...v].map(convert)
+    else if (v instanceof Error) out = { name: v.name, message: v.message }
+    else {
+      const o: Record<string, unknown> = {}
+      for (const k of Object.keys(v)) {
+        try {
+          o[k] = convert((v as Record<string, unknown>)[k])
+        } catch (error) {
+          o[k] = `[getter threw: ${String(error)}]`
+        }
+      }
+      out = o
+    }
+    path.pop()
+    return out
+  }
+  return JSON.stringify(convert(value), null, 2) ?? 'undefined'
+}

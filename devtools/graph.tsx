@@ -14,6 +14,8 @@ export interface GraphProps {
   series: Series
   /** Receives the chart once it exists (see `DevtoolsOptions.onChart`). */
   onChart?: ((chart: DevtoolsChart) => void) | undefined
+  /** Changes when the theme's colours do: a canvas cannot follow CSS, so the chart is rebuilt. */
+  colours?: string
 }
 
 /** The chart's data in uPlot's column form: x (seconds relative to now), then one column per series. */
@@ -37,16 +39,20 @@ function chartOptions(container: HTMLElement): uPlot.Options {
     ticks: { stroke: lines, width: 1 },
     ...(values === undefined ? {} : { values }),
   })
-  const line = (label: string, stroke: string): uPlot.Series => ({
+  const line = (label: string, stroke: string, dash?: number[]): uPlot.Series => ({
     label,
     stroke,
     width: 2,
     points: { show: false },
+    // Shown in the legend without a cursor: the last second's count.
+    value: (_u, v) => (v === null ? '--' : String(v)),
+    ...(dash === undefined ? {} : { dash }),
   })
   return {
     width: container.clientWidth || 400,
     height: HEIGHT,
     cursor: { drag: { x: false, y: false } },
+    legend: { live: true },
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [
       axis((_u, splits) => splits.map(ago)),
@@ -56,7 +62,8 @@ function chartOptions(container: HTMLElement): uPlot.Options {
       { label: 'Time', value: (_u, offset) => (offset === null ? '--' : ago(offset)) },
       line('Hits', '#16a34a'),
       line('Misses', '#d97706'),
-      line('Evictions', '#dc2626'),
+      // Dashed: a full cache evicts once per miss, and the two lines then coincide.
+      line('Evictions', '#dc2626', [6, 4]),
     ],
   }
 }
@@ -71,7 +78,7 @@ function canDraw(document: Document): boolean {
  * uPlot, with a pause button and uPlot's legend. uPlot is imported when the graph first mounts
  * (it reads `window` as it loads, which importing the devtools must not do).
  */
-export function Graph({ series, onChart }: GraphProps) {
+export function Graph({ series, onChart, colours }: GraphProps) {
   const container = useRef<HTMLDivElement>(null)
   const chart = useRef<uPlot | null>(null)
   const [paused, setPaused] = useState(false)
@@ -109,11 +116,17 @@ export function Graph({ series, onChart }: GraphProps) {
       chart.current?.destroy()
       chart.current = null
     }
-  }, [onChart])
+    // `colours` is not read here, but a change of it must rebuild the chart in the new theme.
+  }, [onChart, colours])
 
   // In the same frame as the rest of the panel: a plain effect would lag a frame behind.
   useLayoutEffect(() => {
-    if (!paused) chart.current?.setData(chartData(series))
+    const plot = chart.current
+    if (paused || plot === null) return
+    const data = chartData(series)
+    plot.setData(data)
+    // Away from the cursor, the legend shows the current second's counts.
+    if (plot.cursor.idx == null) plot.setLegend({ idx: data[0].length - 1 })
   })
 
   return (

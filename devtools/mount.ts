@@ -1,6 +1,9 @@
 import { h, render } from 'preact'
 import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
+import { DEFAULT_ENTRIES_VIEW } from './entries.js'
+import { DEFAULT_EVENTS_VIEW } from './event-log.js'
 import { FrameScheduler } from './frame.js'
+import { pageOrigin } from './labels.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
 import { describeCache, Panel } from './panel.js'
 import { Recorder } from './recorder.js'
@@ -50,7 +53,6 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
   style.textContent = stylesheet()
   const root = document.createElement('div')
   root.className = 'root'
-  root.dataset.theme = o.theme
   shadow.append(style, root)
   ;(document.body ?? document.documentElement).append(host)
 
@@ -59,7 +61,22 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     open: o.initialIsOpen,
     height: DEFAULT_HEIGHT,
     selected: undefined,
+    tab: 'entries',
+    theme: undefined,
+    entries: DEFAULT_ENTRIES_VIEW,
+    events: DEFAULT_EVENTS_VIEW,
   })
+  const theme = () => state.theme ?? o.theme
+  root.dataset.theme = theme()
+  /** Bumped when the colours change, so that the chart (a canvas) is redrawn in them. */
+  let colours = 0
+  const dark = window.matchMedia?.('(prefers-color-scheme: dark)')
+  const onScheme = (): void => {
+    colours++
+    if (state.open && theme() === 'system') draw()
+  }
+  dark?.addEventListener('change', onScheme)
+  const origin = pageOrigin()
   /**
    * The caches shown, in display order, held weakly: each recorder lives exactly as long as its
    * cache, whose listener list holds it, so a cache the app dropped is collected, recorder and
@@ -105,6 +122,20 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
             },
             onClose: () => setOpen(false),
             onChart: o.onChart,
+            view: { tab: state.tab, entries: state.entries, events: state.events, theme: theme() },
+            onView: (change: Partial<Remembered>) => {
+              Object.assign(state, change)
+              remember(storage, state)
+              if (change.theme !== undefined) {
+                root.dataset.theme = theme()
+                colours++
+              }
+              // What the user did shows at once, not at the next throttled redraw.
+              frames.cancel()
+              draw()
+            },
+            colours: `${theme()} ${colours}`,
+            origin,
           })
         : h(ToggleButton, { position: o.buttonPosition, onOpen: () => setOpen(true) }),
       root,
@@ -213,6 +244,7 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     if (!mounted) return
     mounted = false
     stopWatching()
+    dark?.removeEventListener('change', onScheme)
     document.removeEventListener('keydown', onKeyDown)
     clearTimeout(tick)
     frames.cancel()

@@ -1,13 +1,18 @@
 import { useState } from 'preact/hooks'
-import { Entries } from './entries.js'
-import { EventLog } from './event-log.js'
+import { Entries, type EntriesView } from './entries.js'
+import { EventLog, type EventsView, keyText } from './event-log.js'
 import { count } from './format.js'
 import { Graph } from './graph.js'
-import type { DevtoolsChart } from './options.js'
+import { keyLabel } from './labels.js'
+import type { DevtoolsChart, Theme } from './options.js'
 import type { Recorder } from './recorder.js'
 import { clampHeight, ResizeHandle } from './resize-handle.js'
 import { SHORTCUT } from './shortcut.js'
 import { StatsCards } from './stats-cards.js'
+import type { Remembered, Tab } from './storage.js'
+
+/** The parts of the remembered state the panel shows and changes. */
+export type PanelView = Pick<Remembered, 'tab' | 'entries' | 'events'> & { theme: Theme }
 
 /** Props of {@link Panel}. */
 export interface PanelProps {
@@ -30,11 +35,17 @@ export interface PanelProps {
   onResize: (height: number) => void
   onClose: () => void
   onChart?: ((chart: DevtoolsChart) => void) | undefined
+  view: PanelView
+  onView: (change: Partial<Remembered>) => void
+  /** Changes when the colours change (a theme picked, the OS switching): the chart is redrawn. */
+  colours: string
+  /** The page's origin, which `cachedFetch` keys are shown relative to. */
+  origin: string | undefined
 }
 
 /** How a cache is called in the panel: its name, or its place for an unnamed one. */
 export function cacheLabel(recorder: Recorder, index: number): string {
-  return recorder.cache.name ?? `unnamed cache #${index + 1}`
+  return recorder.cache.name || `cache ${index + 1}`
 }
 
 /** A cache as the selector lists it: label, policy, size and capacity. */
@@ -43,14 +54,64 @@ export function describeCache(recorder: Recorder, index: number): string {
   return `${cacheLabel(recorder, index)} · ${cache.policy} · ${count(cache.size)}/${count(cache.maxsize)}`
 }
 
+/** Clear cache, asking first: a second button confirms, Cancel (or leaving it) keeps the entries. */
+function ClearButton({ what, onClear }: { what: string; onClear: () => void }) {
+  const [asking, setAsking] = useState(false)
+  if (!asking) {
+    return (
+      <button
+        type="button"
+        class="danger"
+        aria-label={`Clear every entry of ${what}`}
+        onClick={() => setAsking(true)}
+      >
+        Clear cache
+      </button>
+    )
+  }
+  return (
+    <span class="confirm">
+      <button
+        type="button"
+        class="danger"
+        aria-label={`Yes, clear every entry of ${what} and reset its statistics`}
+        onClick={() => {
+          setAsking(false)
+          onClear()
+        }}
+      >
+        Clear all
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  )
+}
+
 /**
  * The open panel: cache selector and actions, stat cards and the live graph on the left,
  * entries and the event log (tabs) on the right. Everything it reads or changes goes through
  * the cache's public API.
  */
 export function Panel(props: PanelProps) {
-  const { choices, selected, selectedIndex: index, maxHeight, onResize, onClose } = props
-  const [tab, setTab] = useState<'entries' | 'events'>('entries')
+  const {
+    choices,
+    selected,
+    selectedIndex: index,
+    maxHeight,
+    onResize,
+    onClose,
+    view,
+    onView,
+  } = props
+  const tab = view.tab
+  const setTab = (t: Tab) => onView({ tab: t })
+  const onEntries = (change: Partial<EntriesView>) =>
+    onView({ entries: { ...view.entries, ...change } })
+  const onEvents = (change: Partial<EventsView>) =>
+    onView({ events: { ...view.events, ...change } })
+  const label = (key: unknown) => keyLabel(key, cache?.name, props.origin)
   const height = clampHeight(props.height, maxHeight)
   const cache = selected?.cache
   return (
@@ -85,6 +146,18 @@ export function Panel(props: PanelProps) {
           selected !== undefined && <span class="cache">{choices[index]}</span>
         )}
         <span class="spacer" />
+        <label>
+          <span class="sr">Theme</span>
+          <select
+            aria-label="Theme"
+            value={view.theme}
+            onChange={(event) => onView({ theme: event.currentTarget.value as Theme })}
+          >
+            <option value="system">system theme</option>
+            <option value="light">light</option>
+            <option value="dark">dark</option>
+          </select>
+        </label>
         {cache !== undefined && (
           <>
             <button
@@ -94,14 +167,10 @@ export function Panel(props: PanelProps) {
             >
               Reset stats
             </button>
-            <button
-              type="button"
-              class="danger"
-              aria-label={`Clear every entry of ${cacheLabel(selected as Recorder, index)}`}
-              onClick={() => cache.clear()}
-            >
-              Clear cache
-            </button>
+            <ClearButton
+              what={cacheLabel(selected as Recorder, index)}
+              onClear={() => cache.clear()}
+            />
           </>
         )}
         <button
@@ -115,14 +184,17 @@ export function Panel(props: PanelProps) {
       </header>
       {selected === undefined || cache === undefined ? (
         <p class="empty">
-          No cache to show yet. Give a cache a <code>name</code> (named caches are found
-          automatically) or pass it in <code>caches</code>.
+          No cache to show yet: every cache the app creates appears here as soon as it exists.
         </p>
       ) : (
         <div class="body">
           <div class="overview">
-            <Graph series={selected.series(props.now)} onChart={props.onChart} />
-            <StatsCards stats={cache.getStats()} />
+            <Graph
+              series={selected.series(props.now)}
+              onChart={props.onChart}
+              colours={props.colours}
+            />
+            <StatsCards stats={cache.getStats()} failures={selected.failures} />
           </div>
           <div class="details">
             <div class="tabs" role="tablist" aria-label="Details">
@@ -149,9 +221,25 @@ export function Panel(props: PanelProps) {
             </div>
             <div class="tabpanel" role="tabpanel" id="tabpanel" aria-labelledby={`tab-${tab}`}>
               {tab === 'entries' ? (
-                <Entries cache={cache} version={selected.version} />
+                <Entries
+                  cache={cache}
+                  recorder={selected}
+                  version={selected.version}
+                  view={view.entries}
+                  onView={onEntries}
+                  origin={props.origin}
+                  onTimeline={(key) =>
+                    onView({ tab: 'events', events: { ...view.events, key: keyText(key) } })
+                  }
+                />
               ) : (
-                <EventLog events={selected.events()} total={selected.total} />
+                <EventLog
+                  events={selected.events()}
+                  total={selected.total}
+                  view={view.events}
+                  onView={onEvents}
+                  label={label}
+                />
               )}
             </div>
           </div>

@@ -10,6 +10,15 @@ export interface Series {
   evictions: number[]
 }
 
+/** A key's last failed load: when, and what failed (the error's message or the HTTP status). */
+export interface KeyError {
+  time: number
+  message: string
+}
+
+/** Failed keys remembered at most, the oldest forgotten first. */
+const ERRORS_KEPT = 200
+
 /** How a {@link Recorder} is built. */
 export interface RecorderOptions {
   /** Seconds of per-second counters kept: the graph's rolling window. */
@@ -44,6 +53,12 @@ export class Recorder {
   readonly #log: (CacheEvent | undefined)[]
   /** Events ever logged; the next write goes to `#logged % logSize`. */
   #logged = 0
+  /** Loads in flight, by key, with their start time: listed before they store anything. */
+  readonly loading = new Map<unknown, number>()
+  /** The last failed load of each key, until it loads or sets again (at most {@link ERRORS_KEPT}). */
+  readonly errors = new Map<unknown, KeyError>()
+  /** Failed loads since the statistics were last reset: rejections and HTTP error statuses. */
+  failures = 0
   readonly #onEvent: (() => void) | undefined
   #unsubscribe: (() => void) | undefined
 
@@ -78,6 +93,21 @@ export class Recorder {
     if (type === 'hit') this.#count(this.#hits, event.time)
     else if (type === 'miss') this.#count(this.#misses, event.time)
     else if (type === 'evict') this.#count(this.#evictions, event.time)
+    else if (type === 'load-start') this.loading.set(event.key, event.time)
+    else if (type === 'load-success') this.loading.delete(event.key)
+    else if (type === 'load-error') {
+      this.loading.delete(event.key)
+      this.#fail(event.key, event.time, errorText(event.error))
+    } else if (type === 'fetch-response') {
+      // A 503 ends in load-success: only the response tells it failed.
+      if (event.status >= 400) {
+        this.#fail(event.key, event.time, `HTTP ${event.status} ${event.statusText}`.trim())
+      } else this.errors.delete(event.key)
+    } else if (type === 'set' || type === 'delete') this.errors.delete(event.key)
+    else if (type === 'clear' || type === 'stats-reset') {
+      this.failures = 0
+      if (type === 'clear') this.errors.clear()
+    }
     this.#onEvent?.()
   }
 
@@ -111,6 +141,18 @@ export class Recorder {
     return out
   }
 
+  /** The logged events of one key, newest first. */
+  eventsOf(key: unknown): CacheEvent[] {
+    return this.events().filter((e) => 'key' in e && Object.is(e.key, key))
+  }
+
+  #fail(key: unknown, time: number, message: string): void {
+    this.failures++
+    this.errors.delete(key) // re-inserted as the newest
+    this.errors.set(key, { time, message })
+    if (this.errors.size > ERRORS_KEPT) this.errors.delete(this.errors.keys().next().value)
+  }
+
   #bucket(second: number): number {
     return ((second % this.#window) + this.#window) % this.#window
   }
@@ -126,5 +168,15 @@ export class Recorder {
       this.#hits[b] = this.#misses[b] = this.#evictions[b] = 0
     }
     counts[b]++
+  }
+}
+
+/** An error as one line: `Name: message` for an Error, its text for anything else. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  try {
+    return String(error)
+  } catch {
+    return 'an error that cannot be shown'
   }
 }

@@ -4,13 +4,15 @@ import { count, duration } from './format.js'
 /** Props of {@link StatsCards}. */
 export interface StatsCardsProps {
   stats: CacheStats
+  /** Failed loads (rejections and HTTP error statuses) the recorder counted since the last reset. */
+  failures: number
 }
 
 /**
  * The cache's counters as cards, with the Python original's formatted dictionary one click
  * away (a `<details>` the app's re-renders leave open or closed as the user left it).
  */
-export function StatsCards({ stats }: StatsCardsProps) {
+export function StatsCards({ stats, failures }: StatsCardsProps) {
   const lookups = stats.hits + stats.misses
   const timed = stats.totalCalls > 0
   const cards: [label: string, value: string][] = [
@@ -21,6 +23,7 @@ export function StatsCards({ stats }: StatsCardsProps) {
     ['Evicted: capacity', count(stats.evictions.capacity)],
     ['Evicted: expired', count(stats.evictions.expired)],
     ['Loads in flight', count(stats.loadsInFlight)],
+    ['Load errors', count(failures)],
     ['Avg load', timed ? duration(stats.avgTimeMs) : '—'],
     ['Max load', timed ? duration(stats.maxTimeMs) : '—'],
   ]
@@ -28,7 +31,7 @@ export function StatsCards({ stats }: StatsCardsProps) {
     <section aria-label="Statistics">
       <dl class="cards">
         {cards.map(([label, value]) => (
-          <div class="card" key={label}>
+          <div class={label === 'Load errors' && failures > 0 ? 'card error' : 'card'} key={label}>
             <dt>{label}</dt>
             <dd>{value}</dd>
           </div>

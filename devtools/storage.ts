@@ -1,3 +1,10 @@
+import { DEFAULT_ENTRIES_VIEW, type EntriesView, type SortColumn } from './entries.js'
+import { DEFAULT_EVENTS_VIEW, type EventsView } from './event-log.js'
+import type { Theme } from './options.js'
+
+/** The panel's tabs. */
+export type Tab = 'entries' | 'events'
+
 /** What the devtools remember between page loads. */
 export interface Remembered {
   open: boolean
@@ -5,6 +12,41 @@ export interface Remembered {
   height: number
   /** Name of the selected cache (caches are matched by name after a reload). */
   selected: string | undefined
+  tab: Tab
+  /** The theme picked in the panel; `undefined`: the `theme` option's. */
+  theme: Theme | undefined
+  entries: EntriesView
+  events: EventsView
+}
+
+const SORTS: readonly SortColumn[] = [
+  'rank',
+  'key',
+  'frequency',
+  'age',
+  'ttl',
+  'persisted',
+  'status',
+]
+const THEMES: readonly Theme[] = ['light', 'dark', 'system']
+
+type Fields<T> = Partial<Record<keyof T, unknown>>
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function entriesView(saved: unknown): EntriesView {
+  const v = (typeof saved === 'object' && saved !== null ? saved : {}) as Fields<EntriesView>
+  const d = DEFAULT_ENTRIES_VIEW
+  return {
+    filter: text(v.filter) ?? d.filter,
+    sort: SORTS.includes(v.sort as SortColumn) ? (v.sort as SortColumn) : d.sort,
+    descending: typeof v.descending === 'boolean' ? v.descending : d.descending,
+    selected: text(v.selected),
+  }
+}
+
+function eventsView(saved: unknown): EventsView {
+  const v = (typeof saved === 'object' && saved !== null ? saved : {}) as Fields<EventsView>
+  return { type: text(v.type) ?? DEFAULT_EVENTS_VIEW.type, key: text(v.key) }
 }
 
 /** The localStorage key the state lives under. */
@@ -27,8 +69,12 @@ export function recall(storage: () => Storage, defaults: Remembered): Remembered
     return defaults
   }
   if (saved === null || typeof saved !== 'object') return defaults
-  const { open, height, selected } = saved as Partial<Record<keyof Remembered, unknown>>
+  const { open, height, selected, tab, theme, entries, events } = saved as Fields<Remembered>
   return {
+    tab: tab === 'events' || tab === 'entries' ? tab : defaults.tab,
+    theme: THEMES.includes(theme as Theme) ? (theme as Theme) : defaults.theme,
+    entries: entriesView(entries),
+    events: eventsView(events),
     open: typeof open === 'boolean' ? open : defaults.open,
     height:
       typeof height === 'number' && Number.isFinite(height) && height >= MIN_HEIGHT

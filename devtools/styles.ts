@@ -13,6 +13,10 @@ const light = {
   '--accent-fg': '#ffffff',
   '--danger': '#b91c1c',
   '--shadow': '0 -4px 24px rgb(0 0 0 / 0.18)',
+  '--fresh': '#15803d',
+  '--stale': '#b45309',
+  '--loading': '#1d4ed8',
+  '--error': '#b91c1c',
 }
 
 const dark: typeof light = {
@@ -25,6 +29,10 @@ const dark: typeof light = {
   '--accent-fg': '#0b1220',
   '--danger': '#f87171',
   '--shadow': '0 -4px 24px rgb(0 0 0 / 0.6)',
+  '--fresh': '#4ade80',
+  '--stale': '#fbbf24',
+  '--loading': '#60a5fa',
+  '--error': '#f87171',
 }
 
 function vars(theme: typeof light): string {
@@ -96,7 +104,57 @@ pre{margin:4px 0;padding:6px;background:var(--bg-2);border-radius:4px;overflow:a
 .viewport .time{width:112px}.viewport .type{width:110px}.viewport .action{width:84px;text-align:right}
 .viewport .action button{padding:0 6px;line-height:18px}
 .type-hit{color:#16a34a}.type-miss{color:#d97706}.type-evict{color:#dc2626}
-.stale{color:#d97706}
+.stale{color:var(--stale)}
+.status-fresh{color:var(--fresh)}.status-stale{color:var(--stale)}.status-loading{color:var(--loading)}.status-error{color:var(--error)}
+.dot{display:inline-block;width:9px;height:9px;border-radius:50%;background:currentColor;vertical-align:middle}
+.viewport .status{width:30px;padding:0 0 0 10px}
+.with-details .wide-only{display:none}
+.with-details .viewport .key{width:auto}
+.viewport td.status .dot.status-fresh{background:var(--fresh)}.viewport td.status .dot.status-stale{background:var(--stale)}
+.viewport td.status .dot.status-loading{background:var(--loading)}.viewport td.status .dot.status-error{background:var(--error)}
+.viewport tbody tr[tabindex]{cursor:pointer}
+.viewport tbody tr[tabindex]:hover td{background:var(--bg-2)}
+.viewport tbody tr[data-selected] td{background:color-mix(in srgb,var(--accent) 18%,var(--bg))}
+.chip{display:inline-flex;align-items:center;gap:4px;border:1px solid var(--border);border-radius:10px;padding:0 8px;font-size:12px;white-space:nowrap}
+.chip button{padding:0 4px;line-height:16px;border:none}
+.status-counts{display:flex;gap:4px;flex-wrap:wrap}
+.card.error{border-color:var(--error)}.card.error dd{color:var(--error)}
+button.link{border:none;background:none;padding:0;color:inherit;text-decoration:underline dotted;max-width:100%;overflow:hidden;text-overflow:ellipsis;line-height:inherit;text-align:left}
+button:disabled{opacity:.5;cursor:not-allowed}
+.muted{color:var(--muted)}
+.split{flex:1;min-height:0;display:flex;position:relative}
+.split>.viewport{flex:1;min-width:0}
+.entry-details{flex:0 0 46%;min-width:0;overflow:auto;border-left:1px solid var(--border);padding:6px 10px;background:var(--bg)}
+.details-head{display:flex;align-items:center;gap:8px}
+.details-head h3,.details-head h4{margin:4px 0;font-size:13px;flex:1;min-width:0;overflow-wrap:anywhere}
+.full-key{margin:2px 0 6px;overflow-wrap:anywhere}.full-key code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
+.actions{display:flex;flex-wrap:wrap;gap:4px;align-items:center;margin:6px 0}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0}
+.facts dt{color:var(--muted)}.facts dd{margin:0}
+.tree,.tree ul{list-style:none;margin:0;padding-left:14px;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
+.tree{padding-left:0}
+.tree-toggle{border:none;background:none;padding:0;line-height:inherit;font:inherit;text-align:left}
+.tree-name{color:var(--accent)}.tree-summary,.tree-leaf,.tree-cycle{color:var(--muted)}
+.tree-string{color:var(--fresh)}.tree-number,.tree-bigint,.tree-boolean{color:var(--stale)}
+.key-events{margin:0;padding-left:18px;font-size:12px;overflow-wrap:anywhere}
+.headers th{text-align:left;padding-right:10px;color:var(--muted);font-weight:600;vertical-align:top}
+.headers td{overflow-wrap:anywhere}
+.body-text{white-space:pre-wrap;overflow-wrap:anywhere;max-height:400px}
+.response .url{overflow-wrap:anywhere;color:var(--muted)}
+.event-payload{flex:none;max-height:45%;overflow:auto;border-top:1px solid var(--border);padding:4px 10px}
+.event-payload pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.confirm{display:inline-flex;gap:4px}
+@media (max-width:700px){
+.body{flex-direction:column;overflow:auto}
+.overview{flex:none;border-right:none;border-bottom:1px solid var(--border);overflow:visible}
+.details{flex:none;min-height:70vh}
+.wide-only{display:none}
+.viewport .key{width:auto}.viewport .num{width:52px}.viewport .dur{width:72px}
+.toolbar{flex-wrap:wrap}
+.toolbar input{width:120px}
+.entry-details{position:absolute;inset:0;border-left:none;z-index:2}
+header select{max-width:150px}
+}
 ${uplotCss}
 `
 }

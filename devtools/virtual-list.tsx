@@ -18,6 +18,10 @@ export interface VirtualListProps<T> {
   renderRow: (item: T, index: number) => ComponentChildren
   /** Shown when there are no items. */
   empty: string
+  /** The index of the selected item (highlighted); -1 or absent for none. */
+  selected?: number
+  /** Makes rows pickable (click, or Enter on a focused row). */
+  onPick?: (item: T, index: number) => void
 }
 
 /**
@@ -27,7 +31,7 @@ export interface VirtualListProps<T> {
  * `aria-rowcount` and `aria-rowindex` tell assistive technology the real size.
  */
 export function VirtualList<T>(props: VirtualListProps<T>) {
-  const { items, renderRow } = props
+  const { items, renderRow, onPick, selected = -1 } = props
   const viewport = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(FALLBACK_HEIGHT)
@@ -50,7 +54,22 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   for (let i = first; i < last; i++) {
     rows.push(
       // Keyed by position: scrolling patches the text of a few reused rows instead of rebuilding them.
-      <tr key={i} aria-rowindex={i + 2}>
+      <tr
+        key={i}
+        aria-rowindex={i + 2}
+        data-selected={i === selected ? '' : undefined}
+        tabIndex={onPick === undefined ? undefined : 0}
+        onClick={onPick === undefined ? undefined : () => onPick(items[i] as T, i)}
+        onKeyDown={
+          onPick === undefined
+            ? undefined
+            : (event) => {
+                if (event.key === 'Enter' && event.target === event.currentTarget) {
+                  onPick(items[i] as T, i)
+                }
+              }
+        }
+      >
         {renderRow(items[i] as T, i)}
       </tr>,
     )

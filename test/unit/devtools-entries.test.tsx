@@ -2,9 +2,11 @@ import { AsyncCache } from 'asynccache'
 import { persist } from 'asynccache/persist'
 import { IDBFactory } from 'fake-indexeddb'
 import { render } from 'preact'
+import { useState } from 'preact/hooks'
 import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { Entries } from '../../devtools/entries.js'
+import { DEFAULT_ENTRIES_VIEW, Entries, type EntriesView } from '../../devtools/entries.js'
+import { Recorder } from '../../devtools/recorder.js'
 import { ROW_HEIGHT } from '../../devtools/styles.js'
 
 const container = document.createElement('div')
@@ -21,20 +23,58 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function show<V>(cache: AsyncCache<string, V>, version = 0): void {
-  const any = cache as unknown as AsyncCache
-  act(() => render(<Entries cache={any} version={version} />, container))
+const recorders = new WeakMap<AsyncCache, Recorder>()
+
+/** The recorder the panel would keep for `cache`, recording from the first show on. */
+function recorderOf(cache: AsyncCache): Recorder {
+  let r = recorders.get(cache)
+  if (r === undefined) {
+    r = new Recorder(cache, { windowSeconds: 60, logSize: 100 })
+    r.start()
+    recorders.set(cache, r)
+  }
+  return r
 }
 
-/** The body rows' cells, as text. */
+/** Entries as the panel shows it: the view state kept above it, as the panel keeps it. */
+function Harness({ cache, version }: { cache: AsyncCache; version: number }) {
+  const [view, setView] = useState<EntriesView>(DEFAULT_ENTRIES_VIEW)
+  return (
+    <Entries
+      cache={cache}
+      recorder={recorderOf(cache)}
+      version={version}
+      view={view}
+      onView={(change) => setView((v) => ({ ...v, ...change }))}
+      onTimeline={() => {}}
+      origin="http://127.0.0.1:5173"
+    />
+  )
+}
+
+function show<V>(cache: AsyncCache<string, V>, version = 0): void {
+  const any = cache as unknown as AsyncCache
+  act(() => render(<Harness cache={any} version={version} />, container))
+}
+
+/** The body rows' cells but the status (see {@link statuses}), as text. */
 function rows(): string[][] {
-  return [...container.querySelectorAll('tbody tr')].map((tr) =>
-    [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+  return [...container.querySelectorAll('.viewport tbody tr')].map((tr) =>
+    [...tr.querySelectorAll('td:not(.status)')].map((td) => td.textContent ?? ''),
+  )
+}
+
+/** Each row's status, as the status cell tells assistive technology. */
+function statuses(): string[] {
+  return [...container.querySelectorAll('.viewport tbody td.status')].map(
+    (td) => td.textContent ?? '',
   )
 }
 
 function headers(): string[] {
-  return [...container.querySelectorAll('thead th')].map((th) => th.textContent ?? '')
+  return [...container.querySelectorAll('.viewport thead th:not(.status)')].map(
+    (th) => th.textContent ?? '',
+  )
 }
 
 function filter(text: string): void {
@@ -111,7 +151,7 @@ describe('devtools Entries', () => {
     const indices = [...scrolled].map((tr) => Number(tr.getAttribute('aria-rowindex')) - 2)
     expect(indices).toContain(5000)
     const row5000 = [...scrolled].find((tr) => tr.getAttribute('aria-rowindex') === '5002')
-    expect(row5000?.querySelector('td')?.textContent).toBe('"key-4999"')
+    expect(row5000?.querySelector('td.key')?.textContent).toBe('"key-4999"')
     expect(table.style.marginTop).toBe(`${(indices[0] as number) * ROW_HEIGHT}px`)
   })
 
@@ -123,7 +163,7 @@ describe('devtools Entries', () => {
     filter('user')
 
     expect(rows().map((r) => r[0])).toEqual(['"USER:3"', '"user:2"', '"user:1"'])
-    expect(container.querySelector('.count')?.textContent).toBe('3 of 4 entries')
+    expect(container.querySelector('.count')?.textContent).toBe('3 of 4 keys')
 
     filter('nothing')
     expect(rows()).toEqual([])
@@ -162,8 +202,9 @@ describe('devtools Entries', () => {
     filter('needle')
     expect(values()).toEqual(['1'])
     const cell = container.querySelector('td.key') as HTMLElement
-    expect(cell.textContent).toHaveLength(120) // still truncated for display
-    expect(cell.textContent?.endsWith('…')).toBe(true)
+    // Shown whole: CSS ends the cell with an ellipsis, and the title holds the whole label.
+    expect(cell.textContent).toBe(JSON.stringify(`${stem}a-needle`))
+    expect(cell.title).toBe(cell.textContent)
 
     filter('')
     click('Sort by Key')
@@ -264,5 +305,210 @@ describe('devtools Entries', () => {
     expect(rows().map((r) => r[0])).toEqual(['"a"'])
     show(cache, 2)
     expect(rows().map((r) => r[0])).toEqual(['"b"', '"a"'])
+  })
+})
+
+describe('devtools Entries: status, details and actions', () => {
+  function button(label: string | RegExp): HTMLButtonElement {
+    const found = [...container.querySelectorAll('button')].find((b) =>
+      typeof label === 'string' ? b.textContent === label : label.test(b.textContent ?? ''),
+    )
+    expect(found, String(label)).toBeDefined()
+    return found as HTMLButtonElement
+  }
+  const press = (label: string | RegExp) => act(() => button(label).click())
+  const pick = (index: number) =>
+    act(() => (container.querySelectorAll('.viewport tbody tr')[index] as HTMLElement).click())
+  const chips = () =>
+    [...container.querySelectorAll('.status-counts .chip')].map((c) => c.textContent)
+
+  test('each key has a status, counted in the header: loads in flight and failures are listed too', async () => {
+    let t = 0
+    const cache = new AsyncCache<string, number>({
+      maxsize: 10,
+      policy: 'LRU',
+      ttl: 1,
+      staleWhileRevalidate: 10,
+      now: () => t,
+    })
+    show(cache) // the recorder starts with the first show
+    cache.set('old', 1)
+    t = 2_000
+    cache.set('fresh', 2)
+    const never = cache.getOrLoad('loading', () => new Promise<number>(() => {}))
+    void never
+    await cache.getOrLoad('failed', () => Promise.reject(new Error('boom'))).catch(() => {})
+    show(cache, 1)
+
+    expect(rows().map((r) => r[0])).toEqual(['"fresh"', '"old"', '"loading"', '"failed"'])
+    expect(statuses()).toEqual(['fresh', 'stale', 'loading', 'error'])
+    expect(chips()).toEqual(['fresh 1', 'stale 1', 'loading 1', 'error 1'])
+    expect(container.querySelector('.count')?.textContent).toBe('4 keys')
+  })
+
+  test('one key reads "1 key"; Rank and Uses explain themselves', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LFU' })
+    cache.set('only', 1)
+    show(cache)
+    expect(container.querySelector('.count')?.textContent).toBe('1 key')
+    const help = [...container.querySelectorAll('thead th')].map((th) => th.getAttribute('title'))
+    expect(help).toContain(
+      'Rank: place in the eviction order, 0 = evicted last; the highest rank is evicted next.',
+    )
+    expect(help).toContain(
+      'Uses: LFU counts each use; when full, the entry with the fewest uses goes.',
+    )
+  })
+
+  test('a click on a row opens its details: the key in full, facts, the value as a tree, its events', () => {
+    let t = 10_000
+    const cache = new AsyncCache<string, unknown>({
+      maxsize: 10,
+      policy: 'LFU',
+      ttl: 60,
+      staleWhileRevalidate: 5,
+      now: () => t,
+    })
+    show(cache)
+    cache.set('user:1', { name: 'Ada', tags: ['a', 'b'], since: new Date(0) })
+    cache.get('user:1')
+    t = 12_500
+    show(cache, 1)
+    pick(0)
+
+    const pane = container.querySelector('.entry-details') as HTMLElement
+    expect(pane.querySelector('h3')?.textContent).toBe('"user:1"')
+    const facts = [...pane.querySelectorAll('.facts dt')].map((dt) => [
+      dt.textContent,
+      dt.nextElementSibling?.textContent,
+    ])
+    expect(facts).toEqual([
+      ['Status', 'fresh'],
+      ['Age', '2.5 s'],
+      ['TTL left', '57.5 s'],
+      ['Stale window', '5.0 s past the TTL'],
+      ['Rank', '0 (0 = evicted last)'],
+      ['Uses', '2 (LFU evicts the fewest first)'],
+    ])
+    const tree = () =>
+      [...pane.querySelectorAll('.tree li')].map((li) => li.firstChild?.textContent)
+    expect(pane.querySelector('.tree')?.textContent).toContain('value {3 keys}')
+    act(() =>
+      (
+        pane.querySelector('.tree li:nth-child(1) ul li:nth-child(2) button') as HTMLElement
+      ).click(),
+    )
+    expect(pane.querySelector('.tree')?.textContent).toContain('tags Array(2)0: "a"1: "b"')
+    expect(pane.querySelector('.tree')?.textContent).toContain('since: 1970-01-01T00:00:00.000Z')
+    const events = [...pane.querySelectorAll('.key-events li')].map((li) => li.textContent)
+    expect(events).toEqual([expect.stringContaining('hit'), expect.stringContaining('set value=')])
+  })
+
+  test('Invalidate marks the entry stale, Delete removes it, both through the cache', () => {
+    const t = 0
+    const cache = new AsyncCache<string, number>({
+      maxsize: 10,
+      policy: 'LRU',
+      ttl: 60,
+      staleWhileRevalidate: 30,
+      now: () => t,
+    })
+    cache.set('k', 1)
+    show(cache)
+    pick(0)
+    press('Invalidate')
+    expect(cache.inspect()[0]?.stale).toBe(true)
+    expect(statuses()).toEqual(['stale'])
+    expect((button('Invalidate') as HTMLButtonElement).disabled).toBe(true)
+
+    press('Delete')
+    expect(cache.has('k')).toBe(false)
+    expect(rows()).toEqual([])
+  })
+
+  test('Trigger loading holds a load the app joins; Restore stores the value back', async () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LRU' })
+    cache.set('k', 41)
+    show(cache)
+    pick(0)
+    press('Trigger loading')
+    expect(statuses()).toEqual(['loading'])
+    let loaderRan = false
+    const app = cache.getOrLoad('k', () => {
+      loaderRan = true
+      return 0
+    })
+    press('Restore')
+    expect(await app).toBe(41)
+    expect(loaderRan).toBe(false) // the app waited on the held load
+    expect(cache.peek('k')).toBe(41)
+  })
+
+  test('Fail the load rejects the app waiting on a held load; Trigger error records a failure', async () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LRU' })
+    cache.set('k', 1)
+    show(cache)
+    pick(0)
+    press('Trigger loading')
+    const app = cache.getOrLoad('k', () => 0)
+    press('Fail the load')
+    await expect(app).rejects.toThrow('Error triggered by the asynccache devtools')
+    show(cache, 1)
+    expect(statuses()).toEqual(['error'])
+
+    cache.set('k', 2) // a value stored again clears the error
+    show(cache, 2)
+    expect(statuses()).toEqual(['fresh'])
+    press('Trigger error') // the details stay open on the key
+    await Promise.resolve()
+    await Promise.resolve()
+    show(cache, 3)
+    expect(statuses()).toEqual(['error'])
+    expect(cache.peek('k')).toBe(2) // the entry stays
+    expect(container.querySelector('.entry-details .status-error')?.textContent).toMatch(
+      /Last load failed at .*: TriggeredError: Error triggered by the asynccache devtools/,
+    )
+  })
+
+  test('Refresh is disabled, with the reason, where the cache has no reloader; else it calls it', async () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 10, policy: 'LRU' })
+    cache.set('k', 1)
+    show(cache)
+    pick(0)
+    expect(button('Refresh').disabled).toBe(true)
+    expect(button('Refresh').title).toMatch(/^Nothing but the app can reload/)
+
+    const reloaded: unknown[] = []
+    cache.reloader = async (key) => {
+      reloaded.push(key)
+      cache.set(key, 2)
+    }
+    show(cache, 1)
+    press('Refresh')
+    expect(reloaded).toEqual(['k'])
+    expect(cache.peek('k')).toBe(2)
+  })
+
+  test('a cachedFetch response shows its status, headers and decoded JSON body', () => {
+    const body = new TextEncoder().encode(JSON.stringify({ id: 7, name: 'Kettle' })).buffer
+    const cache = new AsyncCache<string, unknown>({ maxsize: 10, policy: 'LRU' })
+    cache.set('http://127.0.0.1:5173/api/products/7?x=1', {
+      status: 200,
+      statusText: 'OK',
+      headers: [['content-type', 'application/json']],
+      url: 'http://127.0.0.1:5173/api/products/7?x=1',
+      redirected: false,
+      type: 'basic',
+      body,
+    })
+    show(cache)
+    expect(rows()[0]?.[0]).toBe('GET /api/products/7?x=1')
+    pick(0)
+    const pane = container.querySelector('.entry-details') as HTMLElement
+    expect(pane.querySelector('.response p')?.textContent).toBe(
+      'HTTP 200 OK · 24 B · http://127.0.0.1:5173/api/products/7?x=1',
+    )
+    expect(pane.querySelector('.headers')?.textContent).toBe('content-typeapplication/json')
+    expect(pane.querySelector('.tree')?.textContent).toBe('▾ body {2 keys}id: 7name: "Kettle"')
   })
 })

@@ -1,9 +1,11 @@
 import { AsyncCache, type CacheEvent } from 'asynccache'
 import { render } from 'preact'
+import { useState } from 'preact/hooks'
 import { act } from 'preact/test-utils'
 import { afterEach, describe, expect, test } from 'vitest'
-import { EventLog } from '../../devtools/event-log.js'
+import { DEFAULT_EVENTS_VIEW, EventLog, type EventsView } from '../../devtools/event-log.js'
 import { clockTime } from '../../devtools/format.js'
+import { keyLabel } from '../../devtools/labels.js'
 import { Recorder } from '../../devtools/recorder.js'
 
 const container = document.createElement('div')
@@ -13,8 +15,22 @@ afterEach(() => {
   act(() => render(null, container))
 })
 
+/** The log as the panel shows it: the view state kept above it, as the panel keeps it. */
+function Harness({ recorder }: { recorder: Recorder }) {
+  const [view, setView] = useState<EventsView>(DEFAULT_EVENTS_VIEW)
+  return (
+    <EventLog
+      events={recorder.events()}
+      total={recorder.total}
+      view={view}
+      onView={(change) => setView((v) => ({ ...v, ...change }))}
+      label={(key) => keyLabel(key, recorder.cache.name, undefined)}
+    />
+  )
+}
+
 function show(recorder: Recorder): void {
-  act(() => render(<EventLog events={recorder.events()} total={recorder.total} />, container))
+  act(() => render(<Harness recorder={recorder} />, container))
 }
 
 function rows(): string[][] {
@@ -65,7 +81,7 @@ describe('devtools EventLog', () => {
       'miss',
     ])
     expect(table[0]).toEqual([clockTime(2_250), 'clear', '', 'count=1'])
-    expect(table[3]).toEqual([clockTime(2_250), 'evict', '"b"', 'value="B" reason="capacity"'])
+    expect(table[3]).toEqual([clockTime(2_250), 'evict', '"b"', 'reason="capacity" value="B"'])
     expect(table[1]?.[3]).toMatch(/^durationMs=[\d.]+ ms$/)
     expect(table.at(-1)).toEqual([clockTime(1_000), 'miss', '"a"', ''])
   })
@@ -115,7 +131,18 @@ describe('devtools EventLog', () => {
 
   test('says so when there is nothing to show', () => {
     const events: CacheEvent[] = []
-    act(() => render(<EventLog events={events} total={0} />, container))
+    act(() =>
+      render(
+        <EventLog
+          events={events}
+          total={0}
+          view={DEFAULT_EVENTS_VIEW}
+          onView={() => {}}
+          label={String}
+        />,
+        container,
+      ),
+    )
     expect(container.querySelector('.empty')?.textContent).toBe('No events yet.')
   })
 })

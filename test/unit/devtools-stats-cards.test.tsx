@@ -40,7 +40,7 @@ describe('devtools StatsCards', () => {
     const pending = cache.getOrLoad('slow', () => new Promise<number>(() => {}))
     void pending
 
-    render(<StatsCards stats={cache.getStats()} />, container)
+    render(<StatsCards stats={cache.getStats()} failures={0} />, container)
 
     expect(cards()).toEqual({
       Hits: '3',
@@ -50,6 +50,7 @@ describe('devtools StatsCards', () => {
       'Evicted: capacity': '1',
       'Evicted: expired': '1',
       'Loads in flight': '1',
+      'Load errors': '0',
       'Avg load': '3 ms',
       'Max load': '4 ms',
     })
@@ -57,7 +58,7 @@ describe('devtools StatsCards', () => {
 
   test('shows dashes before any lookup or timing, and large counts with separators', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 20_000 })
-    render(<StatsCards stats={cache.getStats()} />, container)
+    render(<StatsCards stats={cache.getStats()} failures={0} />, container)
     expect(cards()).toMatchObject({ 'Hit ratio': '—', 'Avg load': '—', Size: '0 / 20,000' })
   })
 
@@ -65,7 +66,7 @@ describe('devtools StatsCards', () => {
     const cache = new AsyncCache<string, number>({ maxsize: 5, ttl: 60 })
     cache.set('a', 1)
     cache.get('a')
-    render(<StatsCards stats={cache.getStats()} />, container)
+    render(<StatsCards stats={cache.getStats()} failures={0} />, container)
 
     const details = container.querySelector('details') as HTMLDetailsElement
     expect(details.open).toBe(false)
