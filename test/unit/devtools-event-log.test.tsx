@@ -146,3 +146,38 @@ describe('devtools EventLog', () => {
     expect(container.querySelector('.empty')?.textContent).toBe('No events yet.')
   })
 })
+
+describe('devtools EventLog as a timeline', () => {
+  test('a click on a key shows only its events; the chip brings every key back', () => {
+    const { cache, recorder } = recorded()
+    cache.get('a')
+    cache.get('b')
+    cache.set('a', 1)
+    show(recorder)
+    const link = [...container.querySelectorAll<HTMLButtonElement>('td.key button')].find(
+      (b) => b.textContent === '"a"',
+    ) as HTMLButtonElement
+    act(() => link.click())
+    expect(rows().map((r) => [r[1], r[2]])).toEqual([
+      ['set', '"a"'],
+      ['miss', '"a"'],
+    ])
+    act(() =>
+      (
+        container.querySelector("button[aria-label='Show the events of every key']") as HTMLElement
+      ).click(),
+    )
+    expect(rows()).toHaveLength(3)
+  })
+
+  test('a row opens its whole payload; long details are never cut', () => {
+    const { cache, recorder } = recorded()
+    const long = 'v'.repeat(500)
+    cache.set('k', long)
+    show(recorder)
+    expect(rows()[0]?.[3]).toBe(`value=${JSON.stringify(long)}`)
+    act(() => (container.querySelector('.viewport tbody tr') as HTMLElement).click())
+    const payload = container.querySelector('.event-payload pre')?.textContent ?? ''
+    expect(JSON.parse(payload)).toEqual({ type: 'set', key: 'k', value: long, time: 1_000 })
+  })
+})

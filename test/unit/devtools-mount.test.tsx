@@ -241,6 +241,49 @@ describe('mountDevtools', () => {
     expect(root.activeElement).toBeNull()
   })
 
+  test('tab, key filter, sort, selected entry, event filters and theme survive close and reopen', async () => {
+    const cache = named('view')
+    cache.set('alpha', 1)
+    cache.set('beta', 2)
+    const unmount = mount({ initialIsOpen: true })
+    const root = shadow()
+    const input = root.querySelector('input[type=search]') as HTMLInputElement
+    input.value = 'alp'
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+    button('Sort by Key').click()
+    ;(root.querySelector('.viewport tbody tr') as HTMLElement).click()
+    button('Timeline').click() // the Events tab, filtered to the selected key
+    const theme = root.querySelector('select[aria-label=Theme]') as HTMLSelectElement
+    theme.value = 'dark'
+    theme.dispatchEvent(new Event('change', { bubbles: true }))
+    expect(root.querySelector('.root')?.getAttribute('data-theme')).toBe('dark')
+    unmount()
+
+    mount()
+    const again = shadow()
+    expect(again.querySelector('[role=tab][aria-selected=true]')?.textContent).toBe('Events')
+    expect(again.querySelector('.toolbar .chip')?.textContent).toContain('"alpha"')
+    expect(again.querySelector('.root')?.getAttribute('data-theme')).toBe('dark')
+    button(/^Entries/).click()
+    expect((again.querySelector('input[type=search]') as HTMLInputElement).value).toBe('alp')
+    expect(again.querySelector('th[aria-sort=ascending]')?.textContent).toBe('Key ▲')
+    expect(again.querySelector('.entry-details h3')?.textContent).toBe('"alpha"')
+  })
+
+  test('event-driven redraws keep their gap: a storm of events redraws once per gap, not per frame', async () => {
+    const cache = named('storm')
+    mount({ initialIsOpen: true })
+    cache.get('a')
+    vi.advanceTimersToNextFrame() // the first event after a quiet spell: the next frame
+    expect(card('Misses')).toBe('1')
+    cache.get('b')
+    vi.advanceTimersToNextFrame() // one frame later: still inside the gap
+    expect(card('Misses')).toBe('1')
+    vi.advanceTimersByTime(MIN_GAP_MS)
+    vi.advanceTimersToNextFrame()
+    expect(card('Misses')).toBe('2')
+  })
+
   test('until the user picks a cache, one registered later under the remembered name is selected', async () => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: true, selected: 'wanted' }))
     mount()

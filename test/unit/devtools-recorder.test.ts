@@ -94,3 +94,44 @@ describe('devtools Recorder', () => {
     expect(seen).toEqual([1, 2])
   })
 })
+
+describe('Recorder: loads and failures per key', () => {
+  test('a load is listed while in flight; a rejection or an HTTP error status is a failure until the key stores again', async () => {
+    const cache = new AsyncCache<string, unknown>({ maxsize: 10, policy: 'LRU' })
+    const recorder = new Recorder(cache as AsyncCache, { windowSeconds: 60, logSize: 100 })
+    recorder.start()
+    let finish: (v: number) => void = () => {}
+    const pending = cache.getOrLoad('slow', () => new Promise<number>((r) => (finish = r)))
+    expect([...recorder.loading.keys()]).toEqual(['slow'])
+    finish(1)
+    await pending
+    expect(recorder.loading.size).toBe(0)
+
+    await cache.getOrLoad('bad', () => Promise.reject(new TypeError('offline'))).catch(() => {})
+    cache.publish({
+      type: 'fetch-response',
+      key: 'http',
+      status: 503,
+      statusText: 'Service Unavailable',
+      stored: false,
+    })
+    expect(recorder.failures).toBe(2)
+    expect([...recorder.errors].map(([k, e]) => [k, e.message])).toEqual([
+      ['bad', 'TypeError: offline'],
+      ['http', 'HTTP 503 Service Unavailable'],
+    ])
+
+    cache.publish({
+      type: 'fetch-response',
+      key: 'http',
+      status: 200,
+      statusText: 'OK',
+      stored: true,
+    })
+    cache.set('bad', 2)
+    expect(recorder.errors.size).toBe(0)
+    expect(recorder.failures).toBe(2) // counted until the statistics are reset
+    cache.resetStats()
+    expect(recorder.failures).toBe(0)
+  })
+})

@@ -47,7 +47,9 @@ describe('devtools ValueTree', () => {
   test('a huge array opens a page of children at a time', () => {
     show(Array.from({ length: 1_000_000 }, (_, i) => i))
     expect(items()).toBe(1 + PAGE + 1) // the root, a page, "show more"
-    const more = container.querySelector('.tree > li > ul > li:last-child button') as HTMLButtonElement
+    const more = container.querySelector(
+      '.tree > li > ul > li:last-child button',
+    ) as HTMLButtonElement
     expect(more.textContent).toBe('show 100 more of 999,900')
     act(() => more.click())
     expect(items()).toBe(1 + 2 * PAGE + 1)
