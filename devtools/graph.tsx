@@ -98,7 +98,9 @@ export function Graph({ series, onChart, colours }: GraphProps) {
     import('uplot').then(
       ({ default: UPlot }) => {
         if (cancelled) return
-        const plot = new UPlot(chartOptions(el), chartData(latest.current), el)
+        const data = chartData(latest.current)
+        const plot = new UPlot(chartOptions(el), data, el)
+        plot.setLegend({ idx: data[0].length - 1 })
         chart.current = plot
         observer = new ResizeObserver(() => {
           if (el.clientWidth > 0) plot.setSize({ width: el.clientWidth, height: HEIGHT })

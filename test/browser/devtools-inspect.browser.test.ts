@@ -1,0 +1,192 @@
+import { AsyncCache, unregisterCache } from 'asynccache'
+import { type DevtoolsOptions, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
+import { cachedFetch } from 'asynccache/fetch'
+import type uPlot from 'uplot'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { cdp, page } from 'vitest/browser'
+import { dataUrl, requestCount, resetTestApi } from '../support/test-api-client.js'
+
+const created: AsyncCache[] = []
+let unmounts: (() => void)[] = []
+
+function track<K, V>(cache: AsyncCache<K, V>): AsyncCache<K, V> {
+  created.push(cache as unknown as AsyncCache)
+  return cache
+}
+
+/** Mounts the devtools; `charts` receives each uPlot instance the graph creates. */
+function mount(options: DevtoolsOptions = {}): { unmount: () => void; charts: uPlot[] } {
+  const charts: uPlot[] = []
+  const unmount = mountDevtools({
+    initialIsOpen: true,
+    ...options,
+    onChart: (chart) => charts.push(chart),
+  })
+  unmounts.push(unmount)
+  return { unmount, charts }
+}
+
+function shadow(): ShadowRoot {
+  const host = document.querySelector(`[${HOST_ATTRIBUTE}]`) as HTMLElement
+  return host.shadowRoot as ShadowRoot
+}
+
+function find<E extends Element = HTMLElement>(selector: string): E {
+  const el = shadow().querySelector<E>(selector)
+  expect(el, selector).not.toBeNull()
+  return el as E
+}
+
+function button(text: string): HTMLButtonElement {
+  const found = [...shadow().querySelectorAll('button')].find(
+    (b) => b.textContent === text || b.getAttribute('aria-label') === text,
+  )
+  expect(found, text).toBeDefined()
+  return found as HTMLButtonElement
+}
+
+function card(label: string): string | null | undefined {
+  const cards = [...shadow().querySelectorAll('.card')]
+  return cards.find((c) => c.querySelector('dt')?.textContent === label)?.querySelector('dd')
+    ?.textContent
+}
+
+/** The colour the chart draws its x axis labels in (what the theme decides). */
+const axisColour = (chart: uPlot) => {
+  const stroke = chart.axes[0]?.stroke as unknown
+  return typeof stroke === 'function' ? stroke(chart, 0) : stroke
+}
+
+/** Waits until the panel has redrawn after what happened (redraws are throttled, never skipped). */
+const redrawn = (check: () => unknown) => expect.poll(check, { interval: 20, timeout: 5000 })
+
+const dark = (on: boolean) =>
+  cdp().send('Emulation.setEmulatedMedia', {
+    features: [{ name: 'prefers-color-scheme', value: on ? 'dark' : 'light' }],
+  })
+
+beforeEach(async () => {
+  localStorage.clear()
+  await resetTestApi()
+  await page.viewport(1280, 800)
+  await dark(false)
+})
+
+afterEach(async () => {
+  for (const unmount of unmounts) unmount()
+  unmounts = []
+  for (const cache of created.splice(0)) unregisterCache(cache)
+  await dark(false)
+})
+
+describe('devtools: inspecting real caches in Chromium', () => {
+  test('an HTTP 503 from cachedFetch is counted as an error, shown as one in the table and the log', async () => {
+    const api = cachedFetch({ name: 'api-503', maxsize: 10 })
+    track(api.cacheInstance)
+    mount()
+    const response = await api(dataUrl('down', { status: 503 }))
+    expect(response.status).toBe(503)
+
+    await redrawn(() => card('Load errors')).toBe('1')
+    expect(find('.card.error')).toBeDefined()
+    const row = find('.viewport tbody tr')
+    expect(row.querySelector('td.key')?.textContent).toBe('GET /__test_api__/data/down?status=503')
+    expect(row.querySelector('td.status')?.textContent).toBe('error')
+    expect(
+      [...shadow().querySelectorAll('.status-counts .chip')].map((c) => c.textContent),
+    ).toEqual(['fresh 0', 'stale 0', 'loading 0', 'error 1'])
+
+    button('Events').click()
+    const types = [...shadow().querySelectorAll('.viewport tbody td.type')].map((td) => [
+      td.textContent,
+      td.classList.contains('status-error'),
+    ])
+    expect(types).toContainEqual(['fetch-response', true])
+    const details = [...shadow().querySelectorAll('.viewport tbody td.value')].map(
+      (td) => td.textContent,
+    )
+    expect(details).toContain('status=503 statusText="Service Unavailable" stored=false')
+  })
+
+  test('Refresh re-runs the load over real HTTP, and the details show the new body', async () => {
+    const api = cachedFetch({ name: 'api-refresh', maxsize: 10 })
+    track(api.cacheInstance)
+    mount()
+    await (await api(dataUrl('fresh'))).json()
+    expect(await requestCount('fresh')).toBe(1)
+    await redrawn(() => shadow().querySelectorAll('.viewport tbody tr').length).toBe(1)
+    find('.viewport tbody tr').click()
+    expect(find('.entry-details .tree').textContent).toContain('count: 1')
+
+    button('Refresh').click()
+    await expect.poll(() => requestCount('fresh')).toBe(2)
+    await redrawn(() => find('.entry-details .tree').textContent).toContain('count: 2')
+    expect(find('.entry-details .response p').textContent).toMatch(/^HTTP 200 OK · \d+ B · /)
+  })
+
+  test('at 390×844 nothing overflows horizontally: panel, table and the details pane fit', async () => {
+    await page.viewport(390, 844)
+    const cache = track(
+      new AsyncCache<string, unknown>({ maxsize: 50, policy: 'LFU', name: 'narrow' }),
+    )
+    for (let i = 0; i < 30; i++) {
+      cache.set(`/a/rather/long/key/that/would/push/the/table/out/of/the/screen/${i}`, { i })
+    }
+    mount()
+    const panel = find('.panel')
+    const table = find('.viewport table')
+    const viewport = find('.viewport')
+    expect(panel.scrollWidth).toBeLessThanOrEqual(panel.clientWidth)
+    expect(viewport.scrollWidth).toBeLessThanOrEqual(viewport.clientWidth)
+    expect(table.getBoundingClientRect().right).toBeLessThanOrEqual(390)
+    // Stacked: the graph above the cards above the table.
+    const top = (s: string) => find(s).getBoundingClientRect().top
+    expect(top('.graph')).toBeLessThan(top('.cards'))
+    expect(top('.cards')).toBeLessThan(top('.details'))
+
+    find('.viewport tbody tr').click()
+    const pane = find('.entry-details')
+    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth)
+    expect(pane.getBoundingClientRect().right).toBeLessThanOrEqual(390)
+    expect(panel.scrollWidth).toBeLessThanOrEqual(panel.clientWidth)
+    await page.screenshot({ path: '../../test-output/devtools-narrow.png' })
+  })
+
+  test('the chart follows the OS colour scheme live, and the theme picked in the panel', async () => {
+    track(new AsyncCache<string, number>({ maxsize: 10, name: 'themed' }))
+    const { charts } = mount()
+    await expect.poll(() => charts.length).toBe(1)
+    const light = axisColour(charts[0] as uPlot)
+
+    await dark(true)
+    await expect.poll(() => charts.length).toBe(2)
+    const darkColour = axisColour(charts[1] as uPlot)
+    expect(darkColour).not.toBe(light)
+    await page.screenshot({ path: '../../test-output/devtools-dark.png' })
+
+    const select = find<HTMLSelectElement>('select[aria-label=Theme]')
+    select.value = 'light'
+    select.dispatchEvent(new Event('change', { bubbles: true }))
+    await expect.poll(() => charts.length).toBe(3)
+    expect(axisColour(charts[2] as uPlot)).toBe(light)
+    expect(find('.root').dataset.theme).toBe('light')
+  })
+
+  test('tab, filters, sort and the selected entry survive unmounting (a reload) through localStorage', async () => {
+    const cache = track(new AsyncCache<string, number>({ maxsize: 10, name: 'kept-view' }))
+    cache.set('first', 1).set('second', 2)
+    const { unmount } = mount()
+    const input = find<HTMLInputElement>('input[type=search]')
+    input.value = 'sec'
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+    button('Sort by TTL left').click()
+    find('.viewport tbody tr').click()
+    unmount()
+
+    mount({ initialIsOpen: false })
+    expect(find<HTMLInputElement>('input[type=search]').value).toBe('sec')
+    expect(find('th[aria-sort=ascending]').textContent).toBe('TTL left ▲')
+    expect(find('.entry-details h3').textContent).toBe('"second"')
+    await page.screenshot({ path: '../../test-output/devtools-details.png' })
+  })
+})
