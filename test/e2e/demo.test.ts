@@ -72,7 +72,16 @@ test('the traffic generator: the overlay, the page and the server agree', async 
   await expect.poll(() => overlayStat(page, 'Misses')).toBe(network)
   expect((await overlayStat(page, 'Hits')) + (await overlayStat(page, 'Misses'))).toBe(requests)
   expect(await overlayStat(page, 'Evicted: capacity')).toBeGreaterThan(0)
+  // The README's pictures: an entry's details beside the table, then the panel on a phone.
+  const panel = page.locator('[data-asynccache-devtools]')
+  await panel.locator('.viewport tbody tr').first().click()
+  await expect
+    .poll(() => panel.locator('.entry-details .response p').textContent())
+    .toMatch(/^HTTP 200 OK/)
   await page.screenshot({ path: join(OUTPUT, 'demo-traffic.png') })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await panel.getByRole('button', { name: 'Close the entry details' }).click()
+  await page.screenshot({ path: join(OUTPUT, 'devtools-narrow.png') })
 })
 
 test('with persistence on, a reload starts warm: no server request for what was loaded before', async () => {
