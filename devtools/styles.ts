@@ -149,11 +149,11 @@ button:disabled{opacity:.5;cursor:not-allowed}
 .overview{flex:none;border-right:none;border-bottom:1px solid var(--border);overflow:visible}
 .details{flex:none;min-height:70vh}
 .wide-only{display:none}
-.viewport .key{width:auto}.viewport .num{width:52px}.viewport .dur{width:72px}
+.viewport .key{width:auto}.viewport .num{width:74px}.viewport .dur{width:86px;padding-left:4px}
 .toolbar{flex-wrap:wrap}
 .toolbar input{width:120px}
 .entry-details{position:absolute;inset:0;border-left:none;z-index:2}
-header select{max-width:150px}
+header select{max-width:calc(100vw - 130px)}
 }
 ${uplotCss}
 `
