@@ -79,6 +79,7 @@ describe('cachedFetch over real HTTP in Chromium', () => {
     expect(events).toEqual([
       `miss ${key}`,
       `load-start ${key}`,
+      `fetch-response ${key}`,
       `set ${key}`,
       `load-success ${key}`,
     ])
@@ -106,6 +107,7 @@ describe('cachedFetch over real HTTP in Chromium', () => {
       `load-start ${key}`,
       `hit ${key}`,
       `hit ${key}`,
+      `fetch-response ${key}`,
       `load-success ${key}`,
     ])
     expect(api.cacheInstance.size).toBe(0)

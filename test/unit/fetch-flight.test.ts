@@ -199,6 +199,7 @@ describe('events and failures', () => {
     expect(events).toEqual([
       `miss ${url}`,
       `load-start ${url}`,
+      `fetch-response ${url}`,
       `set ${url}`,
       `load-success ${url}`,
       `hit ${url}`,
@@ -225,6 +226,7 @@ describe('events and failures', () => {
       `load-start ${url}`,
       `hit ${url}`,
       `hit ${url}`,
+      `fetch-response ${url}`,
       `load-success ${url}`,
     ])
     expect(api.cacheInstance.getStats()).toMatchObject({ misses: 1, hits: 2, size: 0 })

@@ -343,6 +343,7 @@ describe('which responses are stored', () => {
     expect(events).toEqual([
       `miss ${url}`,
       `load-start ${url}`,
+      `fetch-response ${url}`,
       `set ${url}`,
       `load-success ${url}`,
     ])
@@ -366,7 +367,12 @@ describe('which responses are stored', () => {
 
       expect(await (await api(url)).text()).toBe('body')
 
-      expect(events).toEqual([`miss ${url}`, `load-start ${url}`, `load-success ${url}`])
+      expect(events).toEqual([
+        `miss ${url}`,
+        `load-start ${url}`,
+        `fetch-response ${url}`,
+        `load-success ${url}`,
+      ])
       expect(api.cacheInstance.size).toBe(0)
     },
   )
@@ -404,6 +410,7 @@ describe('the request cache mode', () => {
       expect(events).toEqual([
         `miss ${url}`,
         `load-start ${url}`,
+        `fetch-response ${url}`,
         `set ${url}`,
         `load-success ${url}`,
         `hit ${url}`,
@@ -505,6 +512,7 @@ describe('the request cache mode', () => {
     expect(events).toEqual([
       `miss ${url}`,
       `load-start ${url}`,
+      `fetch-response ${url}`,
       `load-success ${url}`,
       `miss ${url}`,
       `load-start ${url}`,

@@ -47,6 +47,7 @@ describe('a response that is not stored is not buffered', () => {
         `load-start ${url}`,
         `hit ${url}`,
         `hit ${url}`,
+        `fetch-response ${url}`,
         `load-success ${url}`,
       ])
       expect(api.cacheInstance.size).toBe(0)
