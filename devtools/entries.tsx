@@ -4,6 +4,7 @@ import { EntryDetails, RANK_HELP, USES_HELP } from './entry-details.js'
 import { count, duration, fullText, preview } from './format.js'
 import { keyLabel, plural } from './labels.js'
 import type { Recorder } from './recorder.js'
+import type { EntriesView, SortColumn } from './view.js'
 import { VirtualList } from './virtual-list.js'
 
 /**
@@ -12,28 +13,9 @@ import { VirtualList } from './virtual-list.js'
  */
 type Entry = EntrySnapshot<unknown, unknown> & { persisted?: boolean }
 
-/** Columns the entries can be sorted by. */
-export type SortColumn = 'rank' | 'key' | 'frequency' | 'age' | 'ttl' | 'persisted' | 'status'
-
 /** A key's state, as the status column and the header's counts show it. */
 export type KeyStatus = 'fresh' | 'stale' | 'loading' | 'error'
 export const STATUSES: readonly KeyStatus[] = ['fresh', 'stale', 'loading', 'error']
-
-/** What the user chose in the entries view; the panel remembers it across close and reload. */
-export interface EntriesView {
-  filter: string
-  sort: SortColumn
-  descending: boolean
-  /** The full text of the selected key (keys are matched by it after a reload). */
-  selected: string | undefined
-}
-
-export const DEFAULT_ENTRIES_VIEW: EntriesView = {
-  filter: '',
-  sort: 'rank',
-  descending: false,
-  selected: undefined,
-}
 
 /** Props of {@link Entries}. */
 export interface EntriesProps {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { CacheEvent } from '../lib/index.js'
 import { clockTime, count, eventDetails, fullText, toJson } from './format.js'
+import type { EventsView } from './view.js'
 import { VirtualList } from './virtual-list.js'
 
 /** The core's event types, offered by the type filter before any of them was seen. */
@@ -19,16 +20,6 @@ const CORE_TYPES = [
 ]
 
 const ALL = ''
-
-/** What the user chose in the log; the panel remembers it across close and reload. */
-export interface EventsView {
-  /** The type shown, `''` for all. */
-  type: string
-  /** The full text of the key shown (see {@link keyText}), `undefined` for all keys. */
-  key: string | undefined
-}
-
-export const DEFAULT_EVENTS_VIEW: EventsView = { type: ALL, key: undefined }
 
 /** A key's whole text, which the key filter and the entries' selection compare. */
 export function keyText(key: unknown): string {

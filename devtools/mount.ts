@@ -1,7 +1,5 @@
 import { h, render } from 'preact'
 import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
-import { DEFAULT_ENTRIES_VIEW } from './entries.js'
-import { DEFAULT_EVENTS_VIEW } from './event-log.js'
 import { FrameScheduler } from './frame.js'
 import { pageOrigin } from './labels.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
@@ -11,6 +9,7 @@ import { isShortcut } from './shortcut.js'
 import { DEFAULT_HEIGHT, type Remembered, recall, remember } from './storage.js'
 import { stylesheet } from './styles.js'
 import { ToggleButton } from './toggle-button.js'
+import { DEFAULT_ENTRIES_VIEW, DEFAULT_EVENTS_VIEW } from './view.js'
 
 /** Events the event log keeps per cache. */
 const LOG_SIZE = 1000

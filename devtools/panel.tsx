@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
-import { Entries, type EntriesView } from './entries.js'
-import { EventLog, type EventsView, keyText } from './event-log.js'
+import { Entries } from './entries.js'
+import { EventLog, keyText } from './event-log.js'
 import { count } from './format.js'
 import { Graph } from './graph.js'
 import { keyLabel } from './labels.js'
@@ -9,7 +9,8 @@ import type { Recorder } from './recorder.js'
 import { clampHeight, ResizeHandle } from './resize-handle.js'
 import { SHORTCUT } from './shortcut.js'
 import { StatsCards } from './stats-cards.js'
-import type { Remembered, Tab } from './storage.js'
+import type { Remembered } from './storage.js'
+import type { EntriesView, EventsView, Tab } from './view.js'
 
 /** The parts of the remembered state the panel shows and changes. */
 export type PanelView = Pick<Remembered, 'tab' | 'entries' | 'events'> & { theme: Theme }

@@ -1,9 +1,12 @@
-import { DEFAULT_ENTRIES_VIEW, type EntriesView, type SortColumn } from './entries.js'
-import { DEFAULT_EVENTS_VIEW, type EventsView } from './event-log.js'
 import type { Theme } from './options.js'
-
-/** The panel's tabs. */
-export type Tab = 'entries' | 'events'
+import {
+  DEFAULT_ENTRIES_VIEW,
+  DEFAULT_EVENTS_VIEW,
+  type EntriesView,
+  type EventsView,
+  type SortColumn,
+  type Tab,
+} from './view.js'
 
 /** What the devtools remember between page loads. */
 export interface Remembered {

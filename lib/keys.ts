@@ -340,10 +340,10 @@ function encodeObject(value: object, walk: Walk): string {
  *
  * @example
  * ```ts
- * const search = asyncCache()(async (text: string, page: number) => [text, page])
+ * const search = asyncCache({ name: 'search' })(async (text: string, page: number) => [text, page])
  * await search('tea', 2)
  * const [key] = search.cacheInstance.keys()
- * describeKey(key, search.name)          // 'search("tea", 2)'
+ * describeKey(key, search.cacheInstance.name) // 'search("tea", 2)'
  * describeKey(makeHashable({ id: 7 }))   // '{"id": 7}'
  * ```
  */

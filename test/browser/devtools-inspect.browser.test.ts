@@ -20,7 +20,8 @@ function mount(options: DevtoolsOptions = {}): { unmount: () => void; charts: uP
   const unmount = mountDevtools({
     initialIsOpen: true,
     ...options,
-    onChart: (chart) => charts.push(chart),
+    // The chart handed over is the uPlot instance itself; its axes tell the colours drawn.
+    onChart: (chart) => charts.push(chart as unknown as uPlot),
   })
   unmounts.push(unmount)
   return { unmount, charts }

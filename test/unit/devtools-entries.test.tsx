@@ -5,9 +5,10 @@ import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { act } from 'preact/test-utils'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { DEFAULT_ENTRIES_VIEW, Entries, type EntriesView } from '../../devtools/entries.js'
+import { Entries } from '../../devtools/entries.js'
 import { Recorder } from '../../devtools/recorder.js'
 import { ROW_HEIGHT } from '../../devtools/styles.js'
+import { DEFAULT_ENTRIES_VIEW, type EntriesView } from '../../devtools/view.js'
 
 const container = document.createElement('div')
 document.body.append(container)

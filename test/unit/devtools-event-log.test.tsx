@@ -3,10 +3,11 @@ import { render } from 'preact'
 import { useState } from 'preact/hooks'
 import { act } from 'preact/test-utils'
 import { afterEach, describe, expect, test } from 'vitest'
-import { DEFAULT_EVENTS_VIEW, EventLog, type EventsView } from '../../devtools/event-log.js'
+import { EventLog } from '../../devtools/event-log.js'
 import { clockTime } from '../../devtools/format.js'
 import { keyLabel } from '../../devtools/labels.js'
 import { Recorder } from '../../devtools/recorder.js'
+import { DEFAULT_EVENTS_VIEW, type EventsView } from '../../devtools/view.js'
 
 const container = document.createElement('div')
 document.body.append(container)
