@@ -163,6 +163,7 @@ describe('retry', () => {
       `miss ${url}`,
       `load-start ${url}`,
       `fetch-retry ${url}`,
+      `fetch-response ${url}`,
       `set ${url}`,
       `load-success ${url}`,
     ])
