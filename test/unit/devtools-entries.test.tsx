@@ -391,8 +391,6 @@ describe('devtools Entries: status, details and actions', () => {
       ['Rank', '0 (0 = evicted last)'],
       ['Uses', '2 (LFU evicts the fewest first)'],
     ])
-    const tree = () =>
-      [...pane.querySelectorAll('.tree li')].map((li) => li.firstChild?.textContent)
     expect(pane.querySelector('.tree')?.textContent).toContain('value {3 keys}')
     act(() =>
       (
