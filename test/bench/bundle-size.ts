@@ -26,7 +26,8 @@ export const KB = 1024
  * for `persist()` without cross-tab coherence), all missed today: see the README.
  */
 export const entries: Entry[] = [
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.5 * KB },
+  // 7.5 KB until the tools' API (describeKey, expire, reloader: about 375 bytes) joined the core.
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.875 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {
     specifier: 'asynccache/persist',
