@@ -298,8 +298,8 @@ export class AsyncCache<K = unknown, V = unknown> {
    * expired, a miss). True if there was a fresh or stale entry. No event: nothing left yet.
    */
   expire(key: K): boolean {
-    const i = this.#index.get(key)
-    if (i === undefined || this.#state(i) === EXPIRED) return false
+    const i = this.#live(key)
+    if (i === undefined) return false
     this.#track(true)
     ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], this.now())
     return true
