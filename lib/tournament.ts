@@ -105,14 +105,16 @@ export class Tournament {
     for (let s = 0; s < this.#shadows.length; s++) this.#shadows[s].access(h)
     this.#sketch.increment(h)
     if (++this.#accesses < this.#period) return -1
-    let best = this.current
     for (let s = 0; s < this.#shadows.length; s++) {
       const shadow = this.#shadows[s]
       this.#scores[s] = (1 - WEIGHT) * this.#scores[s] + (WEIGHT * shadow.hits) / this.#accesses
       shadow.hits = 0
-      if (this.#scores[s] > this.#scores[best]) best = s
     }
     this.#accesses = 0
+    let best = this.current
+    for (let s = 0; s < this.#scores.length; s++) {
+      if (this.#scores[s] > this.#scores[best]) best = s
+    }
     if (best === this.current || this.#scores[best] <= this.#scores[this.current] + MARGIN) {
       return -1
     }
