@@ -2,7 +2,7 @@ import { FrequencySketch } from './frequency-sketch.js'
 import { hashKey } from './key-hash.js'
 import type { Policy } from './policy.js'
 import { SETTINGS, Tournament } from './tournament.js'
-import { Regions } from './w-tinylfu.js'
+import { NIL, Regions } from './w-tinylfu.js'
 
 /** Restored frequencies are replayed into the sketch up to its saturation. */
 const MAX_COUNT = 15
@@ -79,7 +79,8 @@ export class Adaptive implements Policy {
     if (capacity <= old.entries) return
     this.#sketch = this.#regions.sketch = new FrequencySketch(capacity)
     const regions = this.#regions
-    for (let i = regions.coldest(); i !== -1; i = regions.hotter(i)) {
+    // Not coldest/hotter: the victim they jump to depends on the counts being replayed.
+    for (let i = regions.first(); i !== NIL; i = regions.after(i)) {
       this.#count(regions.hash[i], old.estimate(regions.hash[i]))
     }
   }

@@ -26,14 +26,14 @@ export class FrequencySketch {
   /** Entries it is sized for. */
   readonly entries: number
 
-  /** A sketch for a cache of `entries` entries: 8 bytes each, 2 KB at least. */
+  /** A sketch for a cache of `entries` entries: 8 bytes each, 2 KB at least (and as slow to age). */
   constructor(entries: number) {
-    this.entries = Math.max(entries, MIN_ENTRIES)
-    const counters = COUNTERS_PER_ENTRY * this.entries
+    this.entries = entries
+    const counters = COUNTERS_PER_ENTRY * Math.max(entries, MIN_ENTRIES)
     const bits = Math.ceil(Math.log2(counters))
     this.#table = new Uint32Array(2 ** bits / 8)
     this.#shift = 32 - bits
-    this.#period = AGING_PERIOD * Math.max(entries, 1)
+    this.#period = AGING_PERIOD * Math.max(entries, MIN_ENTRIES)
   }
 
   /** Counts one use of the key hashed to `h`. */

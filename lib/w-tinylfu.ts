@@ -2,7 +2,7 @@ import type { FrequencySketch } from './frequency-sketch.js'
 import { grown } from './policy.js'
 
 /** Marks "no slot" in the link arrays. */
-const NIL = 0xffffffff
+export const NIL = 0xffffffff
 
 /** The regions, numbered in the order of a cold-to-hot walk. */
 export const PROBATION = 0
@@ -121,8 +121,8 @@ export class Regions {
 
   hotter(i: number): number {
     const v = this.victim()
-    let n = i === v ? this.#first() : this.#after(i)
-    if (n === v) n = this.#after(n)
+    let n = i === v ? this.first() : this.after(i)
+    if (n === v) n = this.after(n)
     return n === NIL ? -1 : n
   }
 
@@ -195,7 +195,8 @@ export class Regions {
     }
   }
 
-  #first(): number {
+  /** The first slot of the walk without the victim's jump (NIL when empty): for a walk the sketch may change under. */
+  first(): number {
     for (let r = PROBATION; r <= PROTECTED; r++) if (this.#head[r] !== NIL) return this.#head[r]
     return NIL
   }
@@ -205,8 +206,8 @@ export class Regions {
     return NIL
   }
 
-  /** The next slot of the walk without the victim's jump: across regions. */
-  #after(i: number): number {
+  /** The next slot of the walk without the victim's jump, across regions; NIL at the end. */
+  after(i: number): number {
     const n = this.#next[i]
     if (n !== NIL) return n
     for (let r = this.#region[i] + 1; r <= PROTECTED; r++) {
