@@ -18,8 +18,11 @@ const SEED3 = 0x6e2c9f1b
  */
 export class FrequencySketch {
   #table: Uint32Array
-  /** A counter is picked by the top bits of a product: 32 minus log2 of the counters. */
-  readonly #shift: number
+  /**
+   * Counters per 2^32: a 32-bit product times this picks a counter (Lemire's reduction), so
+   * the table need not round up to a power of two.
+   */
+  readonly #scale: number
   #additions = 0
   readonly #period: number
 
@@ -30,9 +33,8 @@ export class FrequencySketch {
   constructor(entries: number) {
     this.entries = entries
     const counters = COUNTERS_PER_ENTRY * Math.max(entries, MIN_ENTRIES)
-    const bits = Math.ceil(Math.log2(counters))
-    this.#table = new Uint32Array(2 ** bits / 8)
-    this.#shift = 32 - bits
+    this.#table = new Uint32Array(counters / 8)
+    this.#scale = counters / 2 ** 32
     this.#period = AGING_PERIOD * Math.max(entries, MIN_ENTRIES)
   }
 
@@ -64,7 +66,7 @@ export class FrequencySketch {
 
   /** Adds one to the counter that the product `x` picks unless it is saturated; 1 if it did. */
   #add(x: number): number {
-    const c = x >>> this.#shift
+    const c = Math.floor((x >>> 0) * this.#scale)
     const shift = (c & 7) << 2
     const word = c >>> 3
     if (((this.#table[word] >>> shift) & 15) === 15) return 0
@@ -73,7 +75,7 @@ export class FrequencySketch {
   }
 
   #count(x: number): number {
-    const c = x >>> this.#shift
+    const c = Math.floor((x >>> 0) * this.#scale)
     return (this.#table[c >>> 3] >>> ((c & 7) << 2)) & 15
   }
 
