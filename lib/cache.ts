@@ -1,3 +1,4 @@
+import { Adaptive } from './adaptive.js'
 import { checkNumber, checkType } from './check.js'
 import { wallClock } from './clock.js'
 import type { CacheEvent, CacheEventInit, CacheListener, EvictReason } from './events.js'
@@ -176,7 +177,12 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#ttlMs = this.ttl === null ? 0 : this.ttl * 1000
     this.#swrMs = this.staleWhileRevalidate * 1000
     this.#capacity = Math.min(this.maxsize, INITIAL_CAPACITY)
-    this.#order = this.policy === 'LRU' ? new LRU(this.#capacity) : new LFU(this.#capacity)
+    this.#order =
+      this.policy === 'LRU'
+        ? new LRU(this.#capacity)
+        : this.policy === 'LFU'
+          ? new LFU(this.#capacity)
+          : new Adaptive(this.#capacity, this.maxsize)
     if (this.#ttlMs > 0) this.#track(true)
     if (this.maxSize !== null) this.#sizes = new Float64Array(this.#capacity)
     this.#loads = new Loads({
@@ -614,8 +620,8 @@ export class AsyncCache<K = unknown, V = unknown> {
     this.#index.set(key, i)
     this.#keys[i] = key
     this.#setValue(i, value, size)
-    if (restored) this.#order.restore(i, frequency)
-    else this.#order.add(i, frequency)
+    if (restored) this.#order.restore(i, frequency, key)
+    else this.#order.add(i, frequency, key)
     return i
   }
 

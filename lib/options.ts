@@ -6,8 +6,10 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
   /** Most entries held at once; a positive safe integer. Required: there is no sensible default. */
   maxsize: number
   /**
-   * Which entry leaves when the cache is full: `'LRU'` (least recently used) or `'LFU'` (least
-   * frequently used, ties to the least recently used). Default `'LFU'`, as in the Python original.
+   * Which entry leaves when the cache is full: `'LRU'` (least recently used), `'LFU'` (least
+   * frequently used, ties to the least recently used) or `'ADAPTIVE'` (Window TinyLFU that
+   * tunes itself to the workload: never far from the better of the two, often above both).
+   * Default `'LFU'`, as in the Python original.
    */
   policy?: PolicyName
   /**
@@ -47,7 +49,7 @@ export interface SetOptions {
   ttl?: number | null
 }
 
-const POLICIES: readonly PolicyName[] = ['LRU', 'LFU']
+const POLICIES: readonly PolicyName[] = ['LRU', 'LFU', 'ADAPTIVE']
 
 /** Throws unless `value` is a positive safe integer. */
 export function checkMaxsize(value: unknown): number {
@@ -79,7 +81,7 @@ export function checkSeconds(name: string, value: unknown, nullable: boolean): n
 export function checkPolicy(value: unknown): PolicyName {
   if (value === undefined) return 'LFU'
   if (!POLICIES.includes(value as PolicyName)) {
-    throw new TypeError(`policy must be 'LRU' or 'LFU', got ${describe(value)}`)
+    throw new TypeError(`policy must be 'LRU', 'LFU' or 'ADAPTIVE', got ${describe(value)}`)
   }
   return value as PolicyName
 }

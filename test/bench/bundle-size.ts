@@ -26,8 +26,10 @@ export const KB = 1024
  * for `persist()` without cross-tab coherence), all missed today: see the README.
  */
 export const entries: Entry[] = [
-  // 7.5 KB until the tools' API (describeKey, expire, reloader: about 375 bytes) joined the core.
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 7.875 * KB },
+  // 7.5 KB until the tools' API (describeKey, expire, reloader: about 375 bytes) joined the core;
+  // 7.875 KB until the ADAPTIVE policy (issue 16: 7,991 to 10,088 bytes): a policy named by a string
+  // option cannot be shaken out of a bundle that does not use it.
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 9.875 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {
     specifier: 'asynccache/persist',

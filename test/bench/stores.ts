@@ -21,7 +21,7 @@ export interface StoreMaker {
 }
 
 /**
- * asynccache under both policies, through its public API, and the LRU caches people use, each
+ * asynccache under each policy, through its public API, and the LRU caches people use, each
  * in its default configuration at the same capacity. quick-lru keeps between `maxSize` and
  * twice that many entries (its documented design), which the hit ratio column shows.
  */
@@ -35,6 +35,11 @@ export const stores: Record<string, StoreMaker> = {
     name: 'asynccache LFU',
     role: 'ours',
     make: (max) => new AsyncCache<string, string>({ maxsize: max, policy: 'LFU' }),
+  },
+  'asynccache-adaptive': {
+    name: 'asynccache ADAPTIVE',
+    role: 'ours',
+    make: (max) => new AsyncCache<string, string>({ maxsize: max, policy: 'ADAPTIVE' }),
   },
   'lru-cache': {
     name: 'lru-cache',

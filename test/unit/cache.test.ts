@@ -23,7 +23,11 @@ describe('options', () => {
     [{ maxsize: 1.5 }, RangeError, 'maxsize must be a positive integer (1 or more), got 1.5'],
     [{ maxsize: '10' }, TypeError, 'maxsize must be a positive integer (1 or more), got "10"'],
     [{}, TypeError, 'maxsize must be a positive integer (1 or more), got undefined'],
-    [{ maxsize: 1, policy: 'lru' }, TypeError, `policy must be 'LRU' or 'LFU', got "lru"`],
+    [
+      { maxsize: 1, policy: 'lru' },
+      TypeError,
+      `policy must be 'LRU', 'LFU' or 'ADAPTIVE', got "lru"`,
+    ],
     [
       { maxsize: 1, ttl: 0 },
       RangeError,

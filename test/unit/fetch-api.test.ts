@@ -135,7 +135,7 @@ describe('options', () => {
     [{ vary: 'accept' }, 'vary must be an array of header names, got accept'],
     [{ vary: ['accept language'] }, 'vary must hold HTTP header names, got "accept language"'],
     [{ maxsize: 0 }, 'maxsize must be a positive integer'],
-    [{ policy: 'FIFO' }, "policy must be 'LRU' or 'LFU'"],
+    [{ policy: 'FIFO' }, "policy must be 'LRU', 'LFU' or 'ADAPTIVE'"],
   ])('rejects %o', (options, message) => {
     expect(() => cachedFetch(options as never)).toThrow(message)
   })
