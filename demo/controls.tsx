@@ -31,6 +31,7 @@ export function Controls({
         >
           <option value="LRU">LRU</option>
           <option value="LFU">LFU</option>
+          <option value="ADAPTIVE">ADAPTIVE</option>
         </select>
       </label>
       <label>

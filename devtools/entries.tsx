@@ -179,7 +179,8 @@ export function Entries(props: EntriesProps) {
 
   const selected =
     view.selected === undefined ? undefined : all.find((r) => r.text === view.selected)
-  const lfu = cache.policy === 'LFU'
+  // Use counts exist under every policy but LRU.
+  const lfu = cache.policy !== 'LRU'
   const header = (
     column: SortColumn,
     label: string,

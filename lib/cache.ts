@@ -31,7 +31,7 @@ export interface EntrySnapshot<K, V> extends Partial<EntryAnnotations> {
   value: V
   /** Position from the hot end: 0 for the entry that would be evicted last. */
   rank: number
-  /** Uses counted by LFU (a new entry has 1); `undefined` under LRU. */
+  /** Uses counted by LFU and ADAPTIVE (a new entry has 1); `undefined` under LRU. */
   frequency: number | undefined
   /** Milliseconds since the entry was stored; `null` when the cache was not tracking ages then. */
   ageMs: number | null
@@ -47,7 +47,7 @@ export interface EntryRecord<K, V> {
   value: V
   /** When it expires, on the cache's clock (ms); `null` for never. */
   expiresAt: number | null
-  /** Its LFU use count; ignored under LRU, 1 when absent. */
+  /** Its use count (LFU, ADAPTIVE); ignored under LRU, 1 when absent. */
   frequency?: number
 }
 
