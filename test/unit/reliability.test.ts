@@ -266,3 +266,23 @@ describe('keys', () => {
     expect(makeHashable(hidden)).toBe(makeHashable({}))
   })
 })
+
+describe('a flat record argument is keyed by its JSON, and stays canonical', () => {
+  test('property order does not matter, types do, and a string never reads as a record', async () => {
+    const calls: unknown[] = []
+    const find = asyncCache()(async (query: unknown) => {
+      calls.push(query)
+      return calls.length
+    })
+    expect(await find({ a: 1, b: 'x' })).toBe(1)
+    expect(await find({ b: 'x', a: 1 })).toBe(1)
+    expect(await find({ a: '1', b: 'x' })).toBe(2)
+    expect(await find('{"a":1,"b":"x"}')).toBe(3)
+    expect(await find({ 10: 'c', 2: 'b' })).toBe(4)
+    expect(await find({ 2: 'b', 10: 'c' })).toBe(4)
+    // Not flat: encoded as before, still order-independent.
+    expect(await find({ a: [1], b: null })).toBe(5)
+    expect(await find({ b: null, a: [1] })).toBe(5)
+    expect(find.cacheInstance.has('{"a":1,"b":"x"}')).toBe(true)
+  })
+})
