@@ -1,4 +1,4 @@
-import type { AsyncCache } from '../lib/index.js'
+import { type AsyncCache, checkNumber, checkType, describe } from '../lib/index.js'
 
 /** Corner of the viewport that holds the floating toggle button. */
 export type ButtonPosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right'
@@ -72,10 +72,6 @@ const THEMES: readonly Theme[] = ['light', 'dark', 'system']
 const MIN_WINDOW = 2
 const MAX_WINDOW = 3600
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value)
-}
-
 function oneOf<T extends string>(
   name: string,
   value: unknown,
@@ -95,9 +91,7 @@ function optional<T>(
   value: unknown,
   type: 'string' | 'function' | 'boolean',
 ): T | undefined {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`mountDevtools: ${name} must be a ${type}, got ${describe(value)}`)
-  }
+  checkType(`mountDevtools: ${name}`, value, type)
   return value as T | undefined
 }
 
@@ -107,12 +101,17 @@ export function resolveOptions(options: DevtoolsOptions | undefined): ResolvedOp
   if (typeof o !== 'object') {
     throw new TypeError(`mountDevtools: options must be an object, got ${describe(o)}`)
   }
-  const window = o.window ?? 60
-  if (!Number.isInteger(window) || window < MIN_WINDOW || window > MAX_WINDOW) {
-    throw new RangeError(
-      `mountDevtools: window must be an integer number of seconds from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${describe(window)}`,
-    )
-  }
+  const window = checkNumber(
+    'mountDevtools: window',
+    o.window,
+    {
+      integer: true,
+      min: MIN_WINDOW,
+      max: MAX_WINDOW,
+      allowed: `an integer number of seconds from ${MIN_WINDOW} to ${MAX_WINDOW}`,
+    },
+    60,
+  )
   const caches = o.caches ?? []
   if (!Array.isArray(caches) || caches.some((c) => typeof c?.subscribe !== 'function')) {
     throw new TypeError('mountDevtools: caches must be an array of AsyncCache instances')

@@ -437,7 +437,7 @@ describe('mountDevtools', () => {
 
   test('rejects bad options with a message naming the option and what is allowed', () => {
     expect(() => mountDevtools({ buttonPosition: 'middle' as never })).toThrow(
-      "mountDevtools: buttonPosition must be one of 'top-left', 'top-right', 'bottom-left', 'bottom-right', got 'middle'",
+      "mountDevtools: buttonPosition must be one of 'top-left', 'top-right', 'bottom-left', 'bottom-right', got \"middle\"",
     )
     expect(() => mountDevtools({ theme: 'blue' as never })).toThrow(TypeError)
     expect(() => mountDevtools({ window: 1.5 })).toThrow(
