@@ -17,6 +17,7 @@ import { grown } from './policy.js'
 import { registerCache } from './registry.js'
 import { type CacheStats, Counters } from './stats.js'
 import { subscribeTo, tell } from './subscribable.js'
+import { watchKey } from './watchers.js'
 
 /**
  * What layers add to each entry that {@link AsyncCache.inspect} shows, by augmentation as for
@@ -405,6 +406,16 @@ export class AsyncCache<K = unknown, V = unknown> {
     const unsubscribe = subscribeTo(this.#listeners, listener, 'subscribe')
     this.#track(false)
     return unsubscribe
+  }
+
+  /**
+   * Calls `listener` with every event that changes `key` (`set`, `delete`, `evict`, `stale`,
+   * `load-*`, and `clear`, which changes every key); returns the function that stops it. An
+   * event reaches only the watchers of its key, found in one map lookup; a cache nobody
+   * watches pays nothing for it.
+   */
+  watch(key: K, listener: CacheListener<K, V>): () => void {
+    return watchKey(this, key, listener)
   }
 
   /**

@@ -1,4 +1,4 @@
-import { AsyncCache } from './cache.js'
+import { AsyncCache, type LoadOptions } from './cache.js'
 import { argKey, argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
 import type { AsyncCacheOptions } from './options.js'
 
@@ -28,6 +28,18 @@ export type CachedFunction<F extends AnyFunction> = ((
    * instance: `cacheOf(Service.prototype.get).cacheInstance` or `fn.invalidate.call(service, ...args)`.
    */
   invalidate(this: unknown, ...args: Parameters<F>): boolean
+  /** The cache key a call with these arguments uses (for a method, call it on the instance). */
+  keyOf(this: unknown, ...args: Parameters<F>): HashKey
+  /**
+   * The cached value for these arguments, fresh or stale, without loading, counting or marking
+   * a use; `undefined` when there is none.
+   */
+  peek(this: unknown, ...args: Parameters<F>): Awaited<ReturnType<F>> | undefined
+  /**
+   * Calls through the cache as the function does, with one call's {@link LoadOptions}: a
+   * `signal` that makes only this caller leave, `refresh` to load over a fresh entry.
+   */
+  load(this: unknown, args: Parameters<F>, options?: LoadOptions): Promise<Awaited<ReturnType<F>>>
 }
 
 /** What `asyncCache(options)` returns: a wrapper for functions, usable as either kind of method decorator. */
@@ -122,6 +134,27 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
     Object.defineProperty(cached, 'invalidate', {
       value(this: unknown, ...args: unknown[]) {
         return cache.delete(keyOf(this, args))
+      },
+    })
+    Object.defineProperty(cached, 'keyOf', {
+      value(this: unknown, ...args: unknown[]) {
+        return keyOf(this, args)
+      },
+    })
+    Object.defineProperty(cached, 'peek', {
+      value(this: unknown, ...args: unknown[]) {
+        return cache.info(keyOf(this, args))?.value
+      },
+    })
+    Object.defineProperty(cached, 'load', {
+      value(this: unknown, args: unknown[], options?: LoadOptions) {
+        try {
+          const self = isInstance(this, cached) ? this : undefined
+          const load = () => fn.apply(self, args) as Promise<R>
+          return cache.getOrLoad(keyOf(this, args), load, options)
+        } catch (error) {
+          return Promise.reject(error)
+        }
       },
     })
     caches.set(cached, cache as AsyncCache<HashKey, unknown>)
