@@ -16,12 +16,17 @@ const entries = {
   fetch: { specifier: 'asynccache/fetch', source: 'lib/fetch/index.ts' },
   persist: { specifier: 'asynccache/persist', source: 'lib/persist/index.ts' },
   devtools: { specifier: 'asynccache/devtools', source: 'devtools/index.ts' },
+  react: { specifier: 'asynccache/react', source: 'lib/react/index.ts' },
+  preact: { specifier: 'asynccache/preact', source: 'lib/preact/index.ts' },
 }
 
 // Packages dist imports at run time instead of bundling them: package.json's dependencies
-// (idb-keyval, for persist) and peerDependencies. Everything else (Preact, uPlot) is bundled:
-// the devtools never import the app's Preact. test/e2e/package.test.ts checks both lists agree.
-const external = [/^idb-keyval(?:\/|$)/]
+// (idb-keyval, for persist) and peerDependencies (react; preact for lib/preact only). Everything
+// else (Preact, uPlot) is bundled: the devtools never import the app's Preact.
+// test/e2e/package.test.ts checks both lists agree.
+const external = (id: string, importer: string | undefined) =>
+  /^(?:idb-keyval|react|react-dom)(?:\/|$)/.test(id) ||
+  (/^preact(?:\/|$)/.test(id) && /[\\/]lib[\\/]preact[\\/]/.test(importer ?? ''))
 
 // Vite 8's Oxc transform does not lower TC39 decorators, so files using `@decorator` syntax go
 // through Babel first. Kept to an explicit list because Babel is slow; extend as needed.

@@ -21,9 +21,18 @@ export {
   makeHashable,
 } from './keys.js'
 export type { LoadContext, Loader, LoadOptions } from './loading.js'
+export type {
+  Observable,
+  ObserveOptions,
+  Observer,
+  ObserverSnapshot,
+  ObserverStatus,
+} from './observe.js'
+export { observe } from './observe.js'
 export type { AsyncCacheOptions, SetOptions } from './options.js'
 export type { PolicyName } from './policy.js'
 export { listCaches, onCachesChange, unregisterCache } from './registry.js'
+export type { RetryOption, RetryOptions } from './retry.js'
 export type { CacheStats, FormattedStats } from './stats.js'
 export { formatStats } from './stats.js'
 export type { AsyncCacheDecorator, AsyncCacheWrapperOptions, CachedFunction } from './wrap.js'

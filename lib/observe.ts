@@ -52,7 +52,7 @@ export interface ObserveOptions<V, D = V> {
 }
 
 /** A live view of one cached call, for UI bindings: see {@link observe}. */
-export interface Observer<A extends unknown[], D> {
+export interface Observer<A extends unknown[], V, D = V> {
   /** The current snapshot: the same object until something it shows changes. */
   getSnapshot(): ObserverSnapshot<D>
   /**
@@ -72,7 +72,7 @@ export interface Observer<A extends unknown[], D> {
    */
   setArgs(args: A): void
   /** Changes the options; a change of `enabled` to `true` loads if needed. */
-  setOptions(options: ObserveOptions<unknown, D>): void
+  setOptions(options: ObserveOptions<V, D>): void
   /**
    * A promise that settles once the key has a value or its load failed (the failure then shows
    * in the snapshot); the same promise for as long as the same load runs, for Suspense.
@@ -125,7 +125,7 @@ export function observe<A extends unknown[], K, V, D = V>(
   source: Observable<A, K, V>,
   args: A,
   options: ObserveOptions<V, D> = {},
-): Observer<A, D> {
+): Observer<A, V, D> {
   const cache = source.cacheInstance
   let opts = checkOptions(options)
   let key = source.keyOf(...args)
@@ -342,7 +342,7 @@ export function observe<A extends unknown[], K, V, D = V>(
     activate()
   }
 
-  const observer: Observer<A, D> = {
+  const observer: Observer<A, V, D> = {
     getSnapshot: () => compute(),
     subscribe(onChange) {
       if (typeof onChange !== 'function') {
@@ -377,7 +377,7 @@ export function observe<A extends unknown[], K, V, D = V>(
     setOptions(next) {
       const wasEnabled = opts.enabled !== false
       const changedInterval = next.refetchInterval !== opts.refetchInterval
-      opts = checkOptions(next as ObserveOptions<V, D>)
+      opts = checkOptions(next)
       if (changedInterval || wasEnabled !== (opts.enabled !== false)) startInterval()
       if (!wasEnabled && unwatch !== undefined) void revalidate()
     },

@@ -55,6 +55,11 @@ export interface CachedFetch {
   invalidate(url: string | URL): boolean
   /** The fetch layer's own counters (the cache's are in `cacheInstance.getStats()`). */
   stats(): FetchStats
+  /**
+   * The cache key a call with these arguments uses; `undefined` for a request the cache never
+   * serves (a method other than GET and HEAD, `no-store`, or a conditional request).
+   */
+  keyOf(input: RequestInfo | URL, init?: RequestInit): string | undefined
   /** The cache behind it, keyed as `requestKey` says: a GET by its absolute URL. */
   readonly cacheInstance: AsyncCache<string, ResponseSnapshot>
 }
@@ -339,6 +344,14 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     return removed
   }
 
+  function keyOf(input: RequestInfo | URL, init?: RequestInit): string | undefined {
+    const request = requestOf(input, init)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
+    const headers = request.headers()
+    if (cacheModeOf(request.mode, headers) === 'no-store' || isConditional(headers)) return undefined
+    return requestKey(request.method, request.url, vary.length > 0 ? headers : undefined, vary)
+  }
+
   function api(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
       const request = requestOf(input, init)
@@ -395,6 +408,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     json: { value: json },
     invalidate: { value: invalidate },
     stats: { value: (): FetchStats => ({ ...counts }) },
+    keyOf: { value: keyOf },
     cacheInstance: { value: cache },
   }) as CachedFetch
 }

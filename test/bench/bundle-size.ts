@@ -16,6 +16,10 @@ export interface Entry {
   imports?: string[]
   target?: number
   budget?: number
+  /** Frameworks it is written for, peers left out of its bundle as idb-keyval is. */
+  peers?: boolean
+  /** What it may add to an app that ships the core and the fetch layer, in bytes (gzipped). */
+  ownBudget?: number
 }
 
 /** 1 KB = 1,024 bytes, as bundle-size tools report it. */
@@ -45,6 +49,8 @@ export const entries: Entry[] = [
     budget: 4_915,
   },
   { specifier: 'asynccache/devtools', file: 'devtools/index.ts' },
+  { specifier: 'asynccache/react', file: 'lib/react/index.ts', peers: true, ownBudget: KB },
+  { specifier: 'asynccache/preact', file: 'lib/preact/index.ts', peers: true, ownBudget: KB },
 ]
 
 /** What a user's bundle gains from an entry. */
@@ -57,23 +63,31 @@ export interface BundleSize {
   exports: string[]
 }
 
-/** A module of the core: a file directly in lib/. */
-function isCore(id: string, importer: string | undefined): boolean {
+/**
+ * A module of the core (a file directly in lib/) or, for `peers` entries (the hooks, whose
+ * `useCachedFetch` serves a `cachedFetch` the app already has), of the fetch layer.
+ */
+function isCore(id: string, importer: string | undefined, withFetch: boolean): boolean {
   const path = id.startsWith('.') && importer !== undefined ? resolve(dirname(importer), id) : id
-  return dirname(path) === resolve('lib')
+  return dirname(path) === resolve('lib') || (withFetch && dirname(path) === resolve('lib/fetch'))
 }
+
+/** The frameworks hooks are written for: peers, never bundled. */
+const FRAMEWORKS = /^(?:react|react-dom|preact)(?:\/|$)/
 
 /**
  * Bundles everything `file` exports (idb-keyval left out: it is persist's peer), minifies it
  * fully (compress, mangle, no whitespace) and gzips it. `file` is relative to the working
  * directory or absolute. With `withoutCore`, the core's modules stay imports too: what an
  * entry adds to an app that already has the core. With `imports`, only those exports are
- * bundled, as an app importing only them ships them.
+ * bundled, as an app importing only them ships them. With `peers`, React and Preact stay
+ * imports (and `withoutCore` leaves out the fetch layer too).
  */
 export async function bundleSize(
   file: string,
   withoutCore = false,
   imports?: string[],
+  peers = false,
 ): Promise<BundleSize> {
   let entry = resolve(file)
   if (imports !== undefined) {
@@ -91,7 +105,9 @@ export async function bundleSize(
       lib: { entry, formats: ['es'], fileName: 'entry' },
       rolldownOptions: {
         external: (id, importer) =>
-          /^idb-keyval(?:\/|$)/.test(id) || (withoutCore && isCore(id, importer)),
+          /^idb-keyval(?:\/|$)/.test(id) ||
+          (peers && FRAMEWORKS.test(id)) ||
+          (withoutCore && isCore(id, importer, peers)),
       },
     },
   })
