@@ -36,6 +36,8 @@ export interface CacheEventMap<K, V> {
   'load-success': { key: K; durationMs: number }
   /** A loader rejected (or was abandoned by every caller) after `durationMs`. */
   'load-error': { key: K; error: unknown; durationMs: number }
+  /** A try of a retried load (`attempt`: 1 for the first) rejected; the next starts after `delayMs`. */
+  'load-retry': { key: K; attempt: number; error: unknown; delayMs: number }
 }
 
 /** The type names of all events, core and layered. */

@@ -1,6 +1,7 @@
-import type { AsyncCache, LoadOptions } from './cache.js'
+import type { AsyncCache } from './cache.js'
 import { checkDelay, checkType } from './check.js'
 import type { CacheEvent } from './events.js'
+import type { LoadOptions } from './loading.js'
 
 /**
  * What {@link observe} needs of a cached source: its cache, the key of a call and a way to call
@@ -131,7 +132,7 @@ export function observe<A extends unknown[], K, V, D = V>(
   let key = source.keyOf(...args)
   const listeners = new Set<() => void>()
   let controller = new AbortController()
-  /** The key watched while subscribed; `undefined`-free flag below says whether it is. */
+  /** The key watched while subscribed (`unwatch` set): `key` itself, but a microtask after a switch. */
   let watchedKey: K = key
   let unwatch: (() => void) | undefined
   let interval: ReturnType<typeof setInterval> | undefined
@@ -149,7 +150,10 @@ export function observe<A extends unknown[], K, V, D = V>(
   let selected: { value: V; data: D } | undefined
   let snapshot: ObserverSnapshot<D> | undefined
 
+  /** Set while a snapshot is computed: an event its reading causes (an expired entry met) is in it already. */
+  let computing = false
   const notify = () => {
+    if (computing) return
     for (const listener of [...listeners]) listener()
   }
 
@@ -196,6 +200,15 @@ export function observe<A extends unknown[], K, V, D = V>(
   }
 
   function compute(): ObserverSnapshot<D> {
+    computing = true
+    try {
+      return snapshotNow()
+    } finally {
+      computing = false
+    }
+  }
+
+  function snapshotNow(): ObserverSnapshot<D> {
     const info = cache.info(key)
     let has = info !== undefined
     let value = info?.value as V

@@ -1,6 +1,8 @@
-import { AsyncCache, type LoadOptions } from './cache.js'
+import { AsyncCache } from './cache.js'
 import { argKey, argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
+import type { Loader, LoadOptions } from './loading.js'
 import type { AsyncCacheOptions } from './options.js'
+import { type RetryOption, retrying, retryPolicy } from './retry.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the wrapper accepts any function signature.
 type AnyFunction = (...args: any[]) => unknown
@@ -14,6 +16,13 @@ export interface AsyncCacheWrapperOptions extends Omit<AsyncCacheOptions, 'maxsi
    * hashable in turn. The instance is still added for method calls.
    */
   key?: (...args: never[]) => unknown
+  /**
+   * Retries a rejected load: that many times, or as {@link RetryOptions} say, after delays
+   * growing exponentially with full jitter (default 0: a rejection reaches the callers, as
+   * fetch's does). The callers waiting share the one retrying load; each failed try that is
+   * retried emits `load-retry`, and the wait ends when every caller has left.
+   */
+  retry?: RetryOption
 }
 
 /** A function wrapped by {@link asyncCache}: same parameters and `this`, the result awaited and cached. */
@@ -83,7 +92,8 @@ const caches = new WeakMap<AnyFunction, AsyncCache<HashKey, unknown>>()
  * ```
  */
 export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDecorator {
-  const { key: customKey, ...cacheOptions } = options
+  const { key: customKey, retry: retryOption, ...cacheOptions } = options
+  const retry = retryPolicy(retryOption)
   if (customKey !== undefined && typeof customKey !== 'function') {
     throw new TypeError(
       `asyncCache: key must be a function of the arguments, got ${typeof customKey}`,
@@ -105,6 +115,13 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
           : makeHashable(customKey.apply(self, args as never[]))
       return isInstance(self, cached) ? methodKey(self, key) : key
     }
+    const loaderOf = (key: HashKey, run: () => unknown): Loader<R> =>
+      retry === undefined
+        ? (run as () => Promise<R>)
+        : (signal) =>
+            retrying(run as () => Promise<R>, retry, signal, (attempt, error, delayMs) =>
+              cache.publish({ type: 'load-retry', key, attempt, error, delayMs }),
+            )
     function cached(this: unknown, arg?: unknown): Promise<R> {
       // biome-ignore lint/complexity/noArguments: a rest parameter would allocate on every hit.
       const n = arguments.length
@@ -127,7 +144,7 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
       const hit = cache.hit(key)
       if (hit !== undefined) return hit
       const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
-      return cache.getOrLoad(key, load as () => Promise<R>)
+      return cache.getOrLoad(key, loaderOf(key, load))
     }
     Object.defineProperty(cached, 'name', { value: fn.name })
     Object.defineProperty(cached, 'cacheInstance', { value: cache })
@@ -150,8 +167,12 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
       value(this: unknown, args: unknown[], options?: LoadOptions) {
         try {
           const self = isInstance(this, cached) ? this : undefined
-          const load = () => fn.apply(self, args) as Promise<R>
-          return cache.getOrLoad(keyOf(this, args), load, options)
+          const key = keyOf(this, args)
+          return cache.getOrLoad(
+            key,
+            loaderOf(key, () => fn.apply(self, args)),
+            options,
+          )
         } catch (error) {
           return Promise.reject(error)
         }
