@@ -173,7 +173,9 @@ export function observe<A extends unknown[], K, V, D = V>(
         break
       case 'delete':
       case 'clear':
+        // What is shown was removed on purpose (an invalidation): shown again once reloaded.
         held = undefined
+        queueMicrotask(() => void (unwatch !== undefined && revalidate()))
         break
       case 'evict':
         if (event.reason === 'capacity') held = undefined
