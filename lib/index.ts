@@ -2,6 +2,7 @@ export type { EntryAnnotations, EntryRecord, EntrySnapshot, RestoreResult } from
 export { AsyncCache } from './cache.js'
 export type { NumberRule } from './check.js'
 export { checkDelay, checkNumber, checkType, describe, MAX_DELAY_MS } from './check.js'
+export { dehydrate, hydrate } from './dehydrate.js'
 export type {
   CacheEvent,
   CacheEventInit,

@@ -115,6 +115,12 @@ export async function requestCount(name: string): Promise<number> {
   return ((await response.json()) as { count: number }).count
 }
 
+/** Resolves once `atLeast` requests to the endpoint `name` were abandoned by the browser. */
+export async function abortedCount(name: string, atLeast = 1): Promise<number> {
+  const response = await control(`aborted?name=${encodeURIComponent(name)}&atLeast=${atLeast}`)
+  return ((await response.json()) as { count: number }).count
+}
+
 /** Lets every request held under `hold` answer, now and from now on. */
 export async function release(hold: string): Promise<void> {
   await control(`release?hold=${encodeURIComponent(hold)}`)

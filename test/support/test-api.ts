@@ -32,6 +32,8 @@ interface Hold {
  *   `data: <count>`, is sent at once; the stream then stays open until the hold is released.
  * - `/__test_api__/count?name=` answers `{ count }`: requests `data/<name>` and
  *   `stream/<name>` have received.
+ * - `/__test_api__/aborted?name=&atLeast=` answers `{ count }`, the requests `data/<name>` whose
+ *   client went away before the answer, once there are `atLeast` of them (default 1).
  * - `/__test_api__/release?hold=` releases a hold, before or after requests wait on it.
  * - `GET|HEAD /__test_api__/resource/<name>?cache-control=&validators=&size=&hold=` answers a
  *   versioned resource: JSON `{ name, version, padding }` (`size` bytes of padding), with
@@ -65,6 +67,9 @@ export function testApi(): Plugin {
     }
     return found
   }
+  const aborts = new Map<string, number>()
+  /** Requests to /aborted waiting for a count to be reached. */
+  let abortWaiters: (() => void)[] = []
 
   const hold = (name: string): Hold => {
     let found = holds.get(name)
@@ -153,7 +158,13 @@ export function testApi(): Plugin {
         return
       }
       const held = query.get('hold')
+      response.on('close', () => {
+        if (response.writableEnded) return
+        aborts.set(name, (aborts.get(name) ?? 0) + 1)
+        for (const wake of abortWaiters) wake()
+      })
       if (held !== null) await hold(held).released
+      if (response.destroyed) return
       const body: TestApiBody = { path: url.pathname, method: request.method ?? 'GET', count }
       const headers: Record<string, string> = { 'content-type': 'application/json' }
       for (const line of query.getAll('header')) {
@@ -182,6 +193,17 @@ export function testApi(): Plugin {
       response.end(JSON.stringify({ count }))
       return
     }
+    if (route === 'aborted') {
+      const name = query.get('name') ?? ''
+      const atLeast = Number(query.get('atLeast') ?? 1)
+      while ((aborts.get(name) ?? 0) < atLeast) {
+        await new Promise<void>((wake) => abortWaiters.push(wake))
+        abortWaiters = []
+      }
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      response.end(JSON.stringify({ count: aborts.get(name) }))
+      return
+    }
     if (route === 'change') {
       resource(query.get('name') ?? '').version++
     } else if (route === 'outage') {
@@ -193,6 +215,7 @@ export function testApi(): Plugin {
     } else if (route === 'reset') {
       counts.clear()
       resources.clear()
+      aborts.clear()
       for (const { release } of holds.values()) release()
       holds.clear()
     } else {

@@ -1,0 +1,23 @@
+import { useCached, useCachedFetch } from 'asynccache/preact'
+import { h, hydrate, render } from 'preact'
+import { Suspense } from 'preact/compat'
+import { renderToString } from 'preact-render-to-string'
+import { describeApp } from '../support/app-suite.js'
+
+describeApp({
+  name: 'Preact',
+  h: h as never,
+  Suspense,
+  useCached,
+  useCachedFetch,
+  mount(app) {
+    const container = document.body.appendChild(document.createElement('div'))
+    render(app as never, container)
+    return { container, unmount: () => render(null, container) }
+  },
+  renderToString: (app) => renderToString(app as never),
+  hydrate(container, app) {
+    hydrate(app as never, container)
+    return { errors: [], unmount: () => render(null, container) }
+  },
+})
