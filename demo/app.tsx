@@ -53,8 +53,8 @@ export function App() {
       {ready ? (
         <div class="layout">
           <Traffic data={data} onOutcome={record} />
-          <CatalogueView data={data} onOpen={open} />
-          <ProductView current={current} history={history} />
+          <CatalogueView data={data} opened={current?.id} onOpen={open} />
+          <ProductView data={data} current={current} history={history} />
         </div>
       ) : (
         <p class="hint">Restoring the cache from IndexedDB...</p>

@@ -1,26 +1,24 @@
-import { useEffect, useState } from 'preact/hooks'
-import { PRODUCT_COUNT, type ProductSummary } from './catalogue.js'
+import { useCached } from 'asynccache/preact'
+import { useState } from 'preact/hooks'
+import { PRODUCT_COUNT } from './catalogue.js'
 import type { Data } from './data.js'
+import { OpenedProduct } from './product-view.js'
 
 const PAGES = Math.ceil(PRODUCT_COUNT / 20)
 
 /** A page of the catalogue (through the asyncCache-wrapped loader); clicking opens a product. */
-export function CatalogueView({ data, onOpen }: { data: Data; onOpen: (id: number) => void }) {
+export function CatalogueView({
+  data,
+  opened,
+  onOpen,
+}: {
+  data: Data
+  opened?: number
+  onOpen: (id: number) => void
+}) {
   const [page, setPage] = useState(1)
-  const [items, setItems] = useState<ProductSummary[]>([])
-  const [error, setError] = useState('')
-
-  useEffect(() => {
-    let current = true
-    setError('')
-    data.productPage(page).then(
-      (list) => current && setItems(list),
-      (e: Error) => current && setError(e.message),
-    )
-    return () => {
-      current = false
-    }
-  }, [data, page])
+  // The previous page stays on screen while the next one loads.
+  const { data: items = [], error } = useCached(data.productPage, [page], { keepPrevious: true })
 
   return (
     <section class="catalogue" aria-label="Catalogue">
@@ -35,9 +33,10 @@ export function CatalogueView({ data, onOpen }: { data: Data; onOpen: (id: numbe
           Next
         </button>
       </nav>
-      {error && (
+      {opened !== undefined && <OpenedProduct data={data} id={opened} />}
+      {error !== undefined && (
         <p class="error">
-          Could not load page {page}: {error}
+          Could not load page {page}: {(error as Error).message}
         </p>
       )}
       <ul class="grid">

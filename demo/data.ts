@@ -13,6 +13,9 @@ export interface Outcome {
   error?: string
 }
 
+/** The product endpoint of the mock API. */
+export const productUrl = (id: number) => `/api/products/${id}`
+
 /**
  * The demo's data layer, both styles side by side: `cachedFetch` in front of the product
  * endpoint (Responses cached, HTTP rules applied) and `asyncCache` around a function that
@@ -47,7 +50,7 @@ export function createData(settings: DemoSettings) {
     const start = performance.now()
     // getOrLoad counts a miss synchronously, when the request leaves for the network.
     const misses = cache.getStats().misses
-    const responding = api(`/api/products/${id}`)
+    const responding = api(productUrl(id))
     const source = cache.getStats().misses > misses ? 'network' : 'cache'
     try {
       const response = await responding

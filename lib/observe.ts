@@ -145,7 +145,10 @@ export function observe<A extends unknown[], K, V, D = V>(
   let loadingSeen = false
   let error: unknown
   let updatedAt: number | undefined
-  /** The last value shown, kept when its entry expires (shown stale) until it is removed. */
+  /**
+   * The last value shown, kept when its entry expires or is evicted (then shown stale), until it
+   * is deleted or cleared.
+   */
   let held: { key: K; value: V } | undefined
   let selected: { value: V; data: D } | undefined
   let snapshot: ObserverSnapshot<D> | undefined
@@ -176,9 +179,6 @@ export function observe<A extends unknown[], K, V, D = V>(
         // What is shown was removed on purpose (an invalidation): shown again once reloaded.
         held = undefined
         queueMicrotask(() => void (unwatch !== undefined && revalidate()))
-        break
-      case 'evict':
-        if (event.reason === 'capacity') held = undefined
         break
     }
     scheduleExpiry()

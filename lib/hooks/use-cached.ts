@@ -61,7 +61,14 @@ export function cachedHook(framework: HookFramework): UseCached {
     checkType('useCached: suspense', options.suspense, 'boolean')
     checkType('useCached: refetchOnFocus', options.refetchOnFocus, 'boolean')
     checkType('useCached: refetchOnReconnect', options.refetchOnReconnect, 'boolean')
-    const [observer] = useState(() => observe(source, args, options))
+    // One observer per component and source: a new source (a data layer rebuilt) gets its own,
+    // and the old one is left by useSyncExternalStore's resubscribing.
+    const [held] = useState(() => ({ source, observer: observe(source, args, options) }))
+    if (held.source !== source) {
+      held.source = source
+      held.observer = observe(source, args, options)
+    }
+    const { observer } = held
     observer.setArgs(args)
     observer.setOptions(options)
     const { subscribe, getSnapshot } = observer

@@ -121,3 +121,17 @@ test('with persistence on, a reload starts warm: no server request for what was 
   }
   expect(await demo.productRequests()).toBe(0)
 })
+
+test('a product shown in two places: deleting its entry in the devtools refetches it once and both show it', async () => {
+  await page.locator('button.product[data-id="3"]').click()
+  const detail = page.locator('.detail article h2')
+  const opened = page.getByTestId('opened').locator('strong')
+  await expect.poll(() => detail.textContent()).toBe('Bright Kettle 1')
+  expect(await opened.textContent()).toBe('Bright Kettle 1')
+  expect(await demo.productRequests()).toBe(1)
+  await page.getByRole('button', { name: /^Delete entry .*\/api\/products\/3$/ }).click()
+  await expect.poll(() => demo.productRequests()).toBe(2)
+  await expect.poll(() => opened.textContent()).toBe('Bright Kettle 1')
+  expect(await detail.textContent()).toBe('Bright Kettle 1')
+  expect(await demo.productRequests()).toBe(2)
+})

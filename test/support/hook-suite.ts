@@ -121,6 +121,21 @@ export function describeHooks(f: HookFramework) {
       expect(container.textContent).toBe('user 3')
     })
 
+    test('a new source (a data layer rebuilt) is observed in place of the old one', async () => {
+      const first = users()
+      const second = users()
+      second.fetchUser.cacheInstance.set(second.fetchUser.keyOf(1), { id: 1, name: 'second' })
+      function Name({ load }: { load: typeof first.fetchUser }) {
+        const { data } = f.useCached(load, [1])
+        return h('p', null, data?.name ?? '-')
+      }
+      const { container, rerender } = await mountWithProps(f, Name, { load: first.fetchUser })
+      expect(container.textContent).toBe('user 1')
+      await rerender({ load: second.fetchUser })
+      expect(container.textContent).toBe('second')
+      expect(first.fetchUser.cacheInstance.listening).toBe(false)
+    })
+
     test('enabled: false loads nothing', async () => {
       const { fetchUser, runs } = users()
       function Name() {

@@ -12,7 +12,16 @@ import { codeBlocks, expectedOutput } from '../support/readme.js'
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocks = codeBlocks(readme, 'ts')
+// ```tsx blocks are the hooks' examples, compiled with their framework's JSX runtime (the files
+// are outside tsconfig.json's reach, which names Preact's).
+const jsxOf = (code: string) => (code.includes("from 'asynccache/react'") ? 'react' : 'preact')
+const blocks = [
+  ...codeBlocks(readme, 'ts').map((code) => ({ code, ext: 'ts' })),
+  ...codeBlocks(readme, 'tsx').map((code) => ({
+    code: `/** @jsxImportSource ${jsxOf(code)} */\n${code}`,
+    ext: 'tsx',
+  })),
+]
 // Git-ignored, and matched by the decorator transform in vite.config.ts.
 const dir = join(root, 'test-output/readme-examples')
 
@@ -33,11 +42,11 @@ test('the README has runnable examples', () => {
   expect(blocks.length).toBeGreaterThanOrEqual(5)
 })
 
-test.each(blocks.map((code, i) => [i + 1, code] as const))(
+test.each(blocks.map(({ code, ext }, i) => [i + 1, code, ext] as const))(
   'README example %i runs as written',
-  async (n, code) => {
+  async (n, code, ext) => {
     mkdirSync(dir, { recursive: true })
-    const file = join(dir, `example-${n}.ts`)
+    const file = join(dir, `example-${n}.${ext}`)
     writeFileSync(file, code)
     const printed: string[] = []
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
