@@ -132,12 +132,12 @@ export function observe<A extends unknown[], K, V, D = V>(
   let key = source.keyOf(...args)
   const listeners = new Set<() => void>()
   let controller = new AbortController()
-  /** The key watched while subscribed (`unwatch` set): `key` itself, but a microtask after a switch. */
+  /** The key watched while subscribed: `key`, or the previous one until the microtask after a switch. */
   let watchedKey: K = key
   let unwatch: (() => void) | undefined
   let interval: ReturnType<typeof setInterval> | undefined
   let expiry: ReturnType<typeof setTimeout> | undefined
-  /** Bumped by unsubscribing and by key switches: a parked deactivation or sync checks it. */
+  /** Bumped by every subscribe and last unsubscribe: a parked deactivation checks it still holds. */
   let turn = 0
   /** Bumped per key: a load of an earlier key finishing changes nothing. */
   let generation = 0
@@ -177,8 +177,10 @@ export function observe<A extends unknown[], K, V, D = V>(
       case 'delete':
       case 'clear':
         // What is shown was removed on purpose (an invalidation): shown again once reloaded.
-        held = undefined
-        queueMicrotask(() => void (unwatch !== undefined && revalidate()))
+        if (event.type === 'clear' || event.existed) {
+          held = undefined
+          queueMicrotask(() => void (unwatch !== undefined && revalidate()))
+        }
         break
     }
     scheduleExpiry()

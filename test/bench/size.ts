@@ -31,7 +31,11 @@ for (const entry of entries) {
     thousands(size.gzipped),
     own === undefined ? '-' : thousands(own.gzipped),
     entry.target === undefined ? '-' : thousands(entry.target),
-    entry.budget === undefined ? '-' : thousands(entry.budget),
+    entry.budget !== undefined
+      ? thousands(entry.budget)
+      : entry.ownBudget !== undefined
+        ? `${thousands(entry.ownBudget)} beyond`
+        : '-',
     [
       entry.target === undefined
         ? ''

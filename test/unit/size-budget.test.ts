@@ -20,6 +20,14 @@ describe('size budgets of the entry points, bundled, minified and gzipped', () =
     expect(size.gzipped).toBeLessThanOrEqual(core.budget as number)
   })
 
+  for (const hooks of [entry('lib/react/index.ts'), entry('lib/preact/index.ts')]) {
+    it(`${hooks.specifier} adds at most ${kb(hooks.ownBudget)} to an app that has the core and cachedFetch`, async () => {
+      const size = await bundleSize(fromRoot(hooks.file), true, undefined, true)
+      expect(size.exports.sort()).toEqual(['useCached', 'useCachedFetch'])
+      expect(size.gzipped).toBeLessThanOrEqual(hooks.ownBudget as number)
+    })
+  }
+
   for (const persist of entries.filter((e) => e.file === 'lib/persist/index.ts')) {
     const what = persist.imports === undefined ? 'the persist entry' : `${persist.imports} alone`
     it(`${what}, idb-keyval excluded, is at most ${kb(persist.budget)} (target ${kb(persist.target)})`, async () => {
