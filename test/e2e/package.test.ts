@@ -50,7 +50,11 @@ const fixtures = join(root, 'test/e2e/fixtures/create-vite')
  * `npm run build` type-checks. An entry that needs a peer (react) adds it to `packages`.
  */
 const apps = {
-  'vanilla-ts': { packages: ['vite'], tsc: ['-p', '.', '--skipLibCheck', 'false'] },
+  'vanilla-ts': {
+    // The hooks' peers, for node-entries.mjs.
+    packages: ['vite', 'react', 'preact'],
+    tsc: ['-p', '.', '--skipLibCheck', 'false'],
+  },
   'preact-ts': {
     packages: ['vite', 'preact', '@preact/preset-vite', '@types/node'],
     tsc: ['-b'],
@@ -237,6 +241,8 @@ describe('the packed tarball', () => {
         'asynccache/fetch /users/1 1',
         'asynccache/persist unavailable',
         'asynccache/devtools function Alt+Shift+C',
+        'asynccache/react function function',
+        'asynccache/preact function function',
       ])
       const entries = Object.keys(manifest.exports).map((key) => join('asynccache', key))
       expect(
