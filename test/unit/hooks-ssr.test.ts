@@ -1,0 +1,68 @@
+// @vitest-environment node
+import { asyncCache } from 'asynccache'
+import { h } from 'preact'
+import { Suspense as PreactSuspense } from 'preact/compat'
+import { renderToString as preactToString, renderToStringAsync } from 'preact-render-to-string'
+import { createElement, Suspense } from 'react'
+import { renderToString as reactToString, renderToReadableStream } from 'react-dom/server'
+import { describe, expect, test } from 'vitest'
+
+describe('the hooks on a server (no DOM)', () => {
+  test('both entries import and render where there is no window or document', async () => {
+    expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined')
+    expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined')
+    const react = await import('asynccache/react')
+    const preact = await import('asynccache/preact')
+    const runs: number[] = []
+    const fetchUser = asyncCache()(async (id: number) => {
+      runs.push(id)
+      return `user ${id}`
+    })
+    await fetchUser(1)
+    function ReactUser({ id }: { id: number }) {
+      const { data, status } = react.useCached(fetchUser, [id])
+      return createElement('p', null, `${status} ${data}`)
+    }
+    function PreactUser({ id }: { id: number }) {
+      const { data, status } = preact.useCached(fetchUser, [id])
+      return h('p', null, `${status} ${data}`)
+    }
+    // A cached value renders; a missing one renders pending, and rendering loads nothing.
+    expect(reactToString(createElement(ReactUser, { id: 1 }))).toBe('<p>success user 1</p>')
+    expect(preactToString(h(PreactUser, { id: 1 }))).toBe('<p>success user 1</p>')
+    expect(reactToString(createElement(ReactUser, { id: 2 }))).toBe('<p>pending undefined</p>')
+    expect(preactToString(h(PreactUser, { id: 2 }))).toBe('<p>pending undefined</p>')
+    expect(runs).toEqual([1])
+  })
+
+  test('with suspense, a streaming render fills the per-request cache while rendering: one load per key', async () => {
+    const react = await import('asynccache/react')
+    const preact = await import('asynccache/preact')
+    const runs: number[] = []
+    const fetchUser = asyncCache()(async (id: number) => {
+      runs.push(id)
+      return `user ${id}`
+    })
+    function ReactUser({ id }: { id: number }) {
+      const { data } = react.useCached(fetchUser, [id], { suspense: true })
+      return createElement('p', null, data)
+    }
+    const reactPage = createElement(
+      Suspense,
+      { fallback: 'loading' },
+      createElement(ReactUser, { id: 3 }),
+      createElement(ReactUser, { id: 3 }),
+    )
+    const stream = await renderToReadableStream(reactPage)
+    await stream.allReady
+    const html = await new Response(stream).text()
+    expect(html).toContain('<p>user 3</p><p>user 3</p>')
+    function PreactUser({ id }: { id: number }) {
+      const { data } = preact.useCached(fetchUser, [id], { suspense: true })
+      return h('p', null, data)
+    }
+    const preactPage = h(PreactSuspense, { fallback: 'loading' }, h(PreactUser, { id: 4 }))
+    expect(await renderToStringAsync(preactPage)).toContain('<p>user 4</p>')
+    expect(runs).toEqual([3, 4])
+  })
+})
