@@ -17,6 +17,7 @@ const CORE_TYPES = [
   'load-start',
   'load-success',
   'load-error',
+  'load-retry',
 ]
 
 const ALL = ''

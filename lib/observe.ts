@@ -1,5 +1,5 @@
 import type { AsyncCache } from './cache.js'
-import { checkDelay, checkType } from './check.js'
+import { checkDelay, checkType, MAX_DELAY_MS } from './check.js'
 import type { CacheEvent } from './events.js'
 import type { LoadOptions } from './loading.js'
 
@@ -252,17 +252,8 @@ export function observe<A extends unknown[], K, V, D = V>(
       updatedAt,
     }
     const prev = snapshot
-    if (
-      prev !== undefined &&
-      prev.data === next.data &&
-      prev.error === next.error &&
-      prev.status === next.status &&
-      prev.isFetching === next.isFetching &&
-      prev.isStale === next.isStale &&
-      prev.updatedAt === next.updatedAt
-    ) {
-      return prev
-    }
+    const fields = Object.keys(next) as (keyof ObserverSnapshot<D>)[]
+    if (prev !== undefined && fields.every((field) => prev[field] === next[field])) return prev
     snapshot = Object.freeze(next)
     return snapshot
   }
@@ -286,18 +277,17 @@ export function observe<A extends unknown[], K, V, D = V>(
         // Not stored (the loader said so, or a delete won): shown all the same.
         if (cache.info(forKey) === undefined) held = { key: forKey, value }
         error = undefined
-        settle(forGeneration)
+        settle()
       },
       (thrown: unknown) => {
         if (forGeneration !== generation) return
         if (!signal.aborted) error = thrown
-        settle(forGeneration)
+        settle()
       },
     )
   }
 
-  function settle(forGeneration: number) {
-    if (forGeneration !== generation) return
+  function settle() {
     own--
     notify()
   }
@@ -321,7 +311,7 @@ export function observe<A extends unknown[], K, V, D = V>(
         expiry = undefined
         notify()
       },
-      Math.min(delay, 2 ** 31 - 1),
+      Math.min(delay, MAX_DELAY_MS),
     )
   }
 
@@ -360,7 +350,7 @@ export function observe<A extends unknown[], K, V, D = V>(
   }
 
   const observer: Observer<A, V, D> = {
-    getSnapshot: () => compute(),
+    getSnapshot: compute,
     subscribe(onChange) {
       if (typeof onChange !== 'function') {
         throw new TypeError(`subscribe: onChange must be a function, got ${typeof onChange}`)
