@@ -348,7 +348,8 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     const request = requestOf(input, init)
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
     const headers = request.headers()
-    if (cacheModeOf(request.mode, headers) === 'no-store' || isConditional(headers)) return undefined
+    if (cacheModeOf(request.mode, headers) === 'no-store' || isConditional(headers))
+      return undefined
     return requestKey(request.method, request.url, vary.length > 0 ? headers : undefined, vary)
   }
 

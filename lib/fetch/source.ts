@@ -40,7 +40,9 @@ export function fetchSource(api: CachedFetch): Observable<FetchArgs, string, Res
         })
         if (!response.ok) throw new HttpError(response)
         // A stored response is read from the cache; one not stored is read from the network.
-        return api.cacheInstance.info(keyOf(input, init))?.value ?? snapshotOf(response, true, undefined)
+        return (
+          api.cacheInstance.info(keyOf(input, init))?.value ?? snapshotOf(response, true, undefined)
+        )
       },
     }
     sources.set(api, source)
