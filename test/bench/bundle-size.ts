@@ -34,8 +34,8 @@ export const entries: Entry[] = [
   // 7.875 KB until the ADAPTIVE policy (issue 16: 7,991 to 10,088 bytes): a policy named by a string
   // option cannot be shaken out of a bundle that does not use it.
   // 10.25 KB until the hooks' core half (issue 13: observe, watch, retry, dehydrate/hydrate,
-  // 10,088 to 12,142 bytes; an app using asyncCache alone pays 755 of them: watch and retry).
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12 * KB },
+  // 10,199 to 12,261 bytes; an app using asyncCache alone pays 751 of them: watch and retry).
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12.25 * KB },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {
     specifier: 'asynccache/persist',
