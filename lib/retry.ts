@@ -1,19 +1,22 @@
 import { checkDelay, checkNumber, describe } from './check.js'
 
-/** How a rejected load is retried: `attempts` more tries, each after a jittered, growing delay. */
+/**
+ * How a failed load is retried, by every layer that retries (the wrapper, `cachedFetch`):
+ * `attempts` more tries, each after a jittered, growing delay.
+ */
 export interface RetryOptions {
-  /** Tries after the first one. */
+  /** Tries after the first one: an integer from 0 to 100. */
   attempts: number
-  /** The shortest delay before a retry, in ms. Default 1,000. */
+  /** The first retry waits up to this, in ms; each next one up to twice the last. Default 1,000. */
   minDelayMs?: number
-  /** The longest delay before a retry, in ms. Default 30,000. */
+  /** No wait is longer, in ms (a server's `Retry-After` included). Default 30,000. */
   maxDelayMs?: number
 }
 
 /** The `retry` option: a number of retries with the default delays, or {@link RetryOptions}. */
 export type RetryOption = number | RetryOptions
 
-/** A checked retry option; `undefined` when it retries nothing. */
+/** A checked retry option (see {@link retryPolicy}). */
 export interface RetryPolicy {
   attempts: number
   minDelayMs: number
@@ -23,7 +26,7 @@ export interface RetryPolicy {
 /** Told of each failed try that will be retried: which try failed, why, and the wait. */
 export type RetryListener = (attempt: number, error: unknown, delayMs: number) => void
 
-/** Checks a `retry` option: see {@link RetryOption}. 0 or `undefined`: no retries. */
+/** Checks a `retry` option (see {@link RetryOption}); `undefined` for 0 or `undefined`: no retries. */
 export function retryPolicy(option: RetryOption | undefined): RetryPolicy | undefined {
   if (option === undefined) return undefined
   const options = typeof option === 'number' ? { attempts: option } : option
@@ -58,12 +61,11 @@ export function retryPolicy(option: RetryOption | undefined): RetryPolicy | unde
 
 /**
  * The wait before retrying after try `attempt` (1 for the first) failed: exponential backoff
- * with full jitter, uniform between `minDelayMs` and `minDelayMs * 2^attempt` (at most
- * `maxDelayMs`), so that clients that failed together do not retry together.
+ * with full jitter, a random share of `minDelayMs * 2^(attempt - 1)` capped by `maxDelayMs`,
+ * so that clients that failed together do not come back together.
  */
 export function retryDelay(policy: RetryPolicy, attempt: number, random = Math.random()): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt)
-  return policy.minDelayMs + random * (ceiling - policy.minDelayMs)
+  return Math.round(random * Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1)))
 }
 
 /**
@@ -89,20 +91,21 @@ export async function retrying<V>(
   }
 }
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms` (a checked delay), or rejects with `signal`'s reason once it aborts. */
+export function wait(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(signal.reason)
       return
     }
     const abort = () => {
       clearTimeout(timer)
-      reject(signal.reason)
+      reject(signal?.reason)
     }
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', abort)
+      signal?.removeEventListener('abort', abort)
       resolve()
     }, ms)
-    signal.addEventListener('abort', abort, { once: true })
+    signal?.addEventListener('abort', abort, { once: true })
   })
 }

@@ -143,7 +143,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     init: RequestInit | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    if (retry.attempts === 0) return send(input, init)
+    if (retry === undefined) return send(input, init)
     return withRetries(
       () => send(input, init),
       retry,

@@ -1,6 +1,13 @@
-import { AsyncCache, type AsyncCacheOptions, checkNumber, checkType } from '../index.js'
+import {
+  AsyncCache,
+  type AsyncCacheOptions,
+  checkNumber,
+  checkType,
+  type RetryOption,
+  type RetryPolicy,
+  retryPolicy,
+} from '../index.js'
 import type { StaleDefaults } from './freshness.js'
-import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry.js'
 import { type ResponseSnapshot, snapshotBytes } from './snapshot.js'
 import type { StoreRules } from './store-decision.js'
 
@@ -59,10 +66,10 @@ export interface CachedFetchOptions
    * Retries of a GET or HEAD after a network error or a 408, 429, 500, 502, 503 or 504: a
    * number of retries, or `{ attempts, minDelayMs, maxDelayMs }`. Default 0. Waits are
    * exponential with full jitter, or what `Retry-After` says, capped by `maxDelayMs` (default
-   * 30 s); the first is up to `minDelayMs` (default 250 ms). Every caller of a load having left
-   * ends its retries.
+   * 30 s); the first is up to `minDelayMs` (default 1 s): the core's retry rule (see
+   * `RetryOptions`). Every caller of a load having left ends its retries.
    */
-  retry?: number | RetryOptions
+  retry?: RetryOption
 }
 
 /** The options, checked and with their defaults. */
@@ -71,7 +78,8 @@ export interface ResolvedOptions {
   fetch: FetchFunction | undefined
   vary: string[]
   rules: StoreRules
-  retry: RetryPolicy
+  /** `undefined`: no retries. */
+  retry: RetryPolicy | undefined
 }
 
 const DEFAULT_MAXSIZE = 128
@@ -152,7 +160,7 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
     fetch,
     vary: names,
     rules: { cacheable, respectCacheControl, vary: names, defaultTtl: cache.ttl, stale },
-    retry: resolveRetry(retry),
+    retry: retryPolicy(retry),
   }
 }
 

@@ -171,10 +171,10 @@ describe('retry', () => {
 
   test('bad retry options are refused, naming what is allowed', () => {
     expect(() => cachedFetch({ retry: -1 })).toThrow(
-      'retry must be a whole number of retries, 0 or more, got -1',
+      'retry must be an integer from 0 to 100, got -1',
     )
     expect(() => cachedFetch({ retry: 1.5 })).toThrow(
-      'retry must be a whole number of retries, 0 or more, got 1.5',
+      'retry must be an integer from 0 to 100, got 1.5',
     )
     expect(() => cachedFetch({ retry: 'twice' as never })).toThrow(
       'retry must be a number of retries or { attempts, minDelayMs, maxDelayMs }, got "twice"',
@@ -186,7 +186,7 @@ describe('retry', () => {
       'retry.maxDelayMs must be at least retry.minDelayMs (500), got 100',
     )
     expect(() => cachedFetch({ retry: {} as never })).toThrow(
-      'retry.attempts must be a whole number',
+      'retry.attempts must be an integer from 0 to 100',
     )
     expect(() => cachedFetch({ retry: undefined })).not.toThrow()
   })

@@ -14,9 +14,14 @@ function flaky(failures: number) {
 
 describe('asyncCache({ retry })', () => {
   beforeEach(() => vi.useFakeTimers())
-  afterEach(() => vi.useRealTimers())
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
 
-  test('retries a rejected load after a jittered, growing delay: never before minDelayMs, always by min * 2^attempt', async () => {
+  test('retries a rejected load after a jittered, growing delay: a random share of min * 2^(attempt - 1)', async () => {
+    // The largest share the jitter can draw: the waits are the ceilings, 100 then 200 ms.
+    vi.spyOn(Math, 'random').mockReturnValue(1)
     const { fn, calls } = flaky(2)
     const load = asyncCache({ retry: { attempts: 3, minDelayMs: 100, maxDelayMs: 10_000 } })(fn)
     const retries: CacheEvent[] = []
@@ -25,21 +30,31 @@ describe('asyncCache({ retry })', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(calls()).toBe(1)
     await vi.advanceTimersByTimeAsync(99)
-    expect(calls()).toBe(1) // the first retry waits at least minDelayMs
-    await vi.advanceTimersByTimeAsync(101) // by 100 * 2^1
+    expect(calls()).toBe(1)
+    await vi.advanceTimersByTimeAsync(1) // 100 * 2^0
     expect(calls()).toBe(2)
-    await vi.advanceTimersByTimeAsync(400) // by 100 * 2^2
+    await vi.advanceTimersByTimeAsync(199)
+    expect(calls()).toBe(2)
+    await vi.advanceTimersByTimeAsync(1) // 100 * 2^1
     expect(calls()).toBe(3)
     expect(await result).toBe(13)
-    expect(retries.map((e) => e.type === 'load-retry' && [e.attempt, String(e.error)])).toEqual([
-      [1, 'Error: try 1 failed'],
-      [2, 'Error: try 2 failed'],
+    expect(
+      retries.map((e) => e.type === 'load-retry' && [e.attempt, String(e.error), e.delayMs]),
+    ).toEqual([
+      [1, 'Error: try 1 failed', 100],
+      [2, 'Error: try 2 failed', 200],
     ])
-    for (const [i, e] of retries.entries()) {
-      if (e.type !== 'load-retry') continue
-      expect(e.delayMs).toBeGreaterThanOrEqual(100)
-      expect(e.delayMs).toBeLessThanOrEqual(100 * 2 ** (i + 1))
-    }
+  })
+
+  test('the jitter spreads waits between 0 and the ceiling', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.25)
+    const { fn, calls } = flaky(1)
+    const load = asyncCache({ retry: { attempts: 1, minDelayMs: 400 } })(fn)
+    const result = load(3)
+    await vi.advanceTimersByTimeAsync(99)
+    expect(calls()).toBe(1)
+    await vi.advanceTimersByTimeAsync(1) // a quarter of 400 ms
+    expect(await result).toBe(32)
   })
 
   test('gives up after the attempts, rejecting every waiter with the last error; a success is not retried', async () => {
@@ -56,7 +71,8 @@ describe('asyncCache({ retry })', () => {
     expect(load.cacheInstance.size).toBe(0)
   })
 
-  test('a number is the attempts with the default delays (1 s to 30 s)', async () => {
+  test('a number is the attempts with the default delays (up to 1 s, doubling, at most 30 s)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
     const { fn, calls } = flaky(1)
     const load = asyncCache({ retry: 1 })(fn)
     const result = load(2)
@@ -67,6 +83,7 @@ describe('asyncCache({ retry })', () => {
   })
 
   test('the wait is aborted once every caller has left, and no try follows', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
     const { fn, calls } = flaky(5)
     const load = asyncCache({ retry: { attempts: 3, minDelayMs: 50 } })(fn)
     const controller = new AbortController()
