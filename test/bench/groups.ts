@@ -1,5 +1,5 @@
 import { AsyncCache } from 'asynccache'
-import { retainedBytes, type Throughput, throughput } from './measure.js'
+import { retainedBytes } from './measure.js'
 import { type AsyncFn, memoizers, type Query } from './memoizers.js'
 import { mulberry32, zipfKeys } from './random.js'
 import { type Role, type Store, stores } from './stores.js'
@@ -13,6 +13,17 @@ export interface Measurement {
   hitRatio?: number
 }
 
+/**
+ * One contender set up for timing: `batch` performs `ops` operations, `finish` runs once the
+ * timing is over, checks that the contender did the work it was timed on (throwing if not) and
+ * gives its hit ratio.
+ */
+export interface Prepared {
+  batch(): void | Promise<void>
+  ops: number
+  finish(): Promise<{ hitRatio: number }>
+}
+
 /** One contender in a group. */
 export interface Row {
   id: string
@@ -20,7 +31,7 @@ export interface Row {
   role: Role
 }
 
-/** A set of contenders measured on the same workload, each in a process of its own. */
+/** A set of contenders measured on the same workload. */
 export interface Group {
   id: string
   title: string
@@ -30,8 +41,15 @@ export interface Group {
   /** The ratio column divides by this row, or by the best peer when absent. */
   reference?: string
   rows: Row[]
-  /** Measures row `rowId`; runs in the child process. */
-  measure(rowId: string): Promise<Measurement>
+  /**
+   * Whether `--mode shared` measures this group too: every contender in one process, through
+   * one call site. Only throughput groups (those with `prepare`) can be.
+   */
+  shared?: boolean
+  /** Sets row `rowId` up for throughput timing (ops/s groups); runs in the measuring process. */
+  prepare?(rowId: string): Promise<Prepared>
+  /** Measures row `rowId` directly (other groups); runs in the child process. */
+  measure?(rowId: string): Promise<Measurement>
 }
 
 const KEYS = 100_000
@@ -44,72 +62,143 @@ const SEED = 7
 const MEMO_ARGS = 1_000
 const MEMO_BATCH = 10_000
 
-const samplesOf = (t: Throughput) => ({ samples: t.cpu, wall: t.wall })
-
 const keyNames = (n: number) => Array.from({ length: n }, (_, i) => `key:${i}`)
 
-/** Zipf(0.9) string keys over `keys` distinct keys: generated once, before any timing. */
-function zipfStream(keys: number): string[] {
-  const names = keyNames(keys)
-  return Array.from(zipfKeys(keys, 0.9, STREAM, SEED), (id) => names[id])
+/** Zipf(0.9) string keys over `keys` distinct keys, made once per process before any timing. */
+const zipfStream = (() => {
+  const made = new Map<number, string[]>()
+  return (keys: number): string[] => {
+    let stream = made.get(keys)
+    if (stream === undefined) {
+      const names = keyNames(keys)
+      stream = Array.from(zipfKeys(keys, 0.9, STREAM, SEED), (id) => names[id])
+      made.set(keys, stream)
+    }
+    return stream
+  }
+})()
+
+// The batches below are top-level functions, each called for every contender of its group: in
+// a shared process their `store.get`, `store.set` and `memo(...)` are one call site that sees
+// every library, as in an app that uses several (megamorphic); in a process of its own, one.
+
+/** Get, then set on a miss, over `BATCH` keys of `stream` from `pos`; returns the next `pos`. */
+function mixedBatch(store: Store, stream: string[], pos: number): number {
+  const end = pos + BATCH
+  for (let i = pos; i < end; i++) {
+    const key = stream[i]
+    if (store.get(key) === undefined) store.set(key, key)
+  }
+  return end % STREAM
 }
 
 /** The issue's mixed stream: get, then set on a miss, stream replayed from where it stopped. */
-async function mixed(store: Store): Promise<Measurement> {
+function mixed(store: Store): Prepared {
   const stream = zipfStream(KEYS)
   let pos = 0
-  const timed = await throughput(() => {
-    const end = pos + BATCH
-    for (let i = pos; i < end; i++) {
-      const key = stream[i]
-      if (store.get(key) === undefined) store.set(key, key)
-    }
-    pos = end % STREAM
-  }, BATCH)
-  let hits = 0
-  for (const key of stream) {
-    if (store.get(key) === undefined) store.set(key, key)
-    else hits++
+  return {
+    batch: () => {
+      pos = mixedBatch(store, stream, pos)
+    },
+    ops: BATCH,
+    finish: async () => {
+      let hits = 0
+      for (const key of stream) {
+        if (store.get(key) === undefined) store.set(key, key)
+        else hits++
+      }
+      return { hitRatio: hits / STREAM }
+    },
   }
-  return { ...samplesOf(timed), hitRatio: hits / STREAM }
+}
+
+/** Gets over `BATCH` keys of `stream` from `pos`; returns how many missed. */
+function getBatch(store: Store, stream: string[], pos: number): number {
+  let misses = 0
+  const end = pos + BATCH
+  for (let i = pos; i < end; i++) if (store.get(stream[i]) === undefined) misses++
+  return misses
 }
 
 /** Gets over keys all held (Zipf over the cache's own 10,000 keys); fails unless all hit. */
-async function getHits(store: Store): Promise<Measurement> {
+function getHits(store: Store): Prepared {
   const stream = zipfStream(CACHE)
   for (const key of new Set(stream)) store.set(key, key)
   let pos = 0
   let misses = 0
-  const timed = await throughput(() => {
-    const end = pos + BATCH
-    for (let i = pos; i < end; i++) if (store.get(stream[i]) === undefined) misses++
-    pos = end % STREAM
-  }, BATCH)
-  if (misses > 0) throw new Error(`get-only stream missed ${misses} times: the cache lost keys`)
-  return { ...samplesOf(timed), hitRatio: 1 }
+  return {
+    batch: () => {
+      misses += getBatch(store, stream, pos)
+      pos = (pos + BATCH) % STREAM
+    },
+    ops: BATCH,
+    finish: async () => {
+      if (misses > 0) throw new Error(`get-only stream missed ${misses} times: the cache lost keys`)
+      return { hitRatio: 1 }
+    },
+  }
+}
+
+/** Sets of `BATCH` names from `pos`; returns the next `pos`. */
+function setBatch(store: Store, names: string[], pos: number): number {
+  const end = pos + BATCH
+  for (let i = pos; i < end; i++) store.set(names[i], names[i])
+  return end % KEYS
 }
 
 /** Sets of keys never held: 100,000 keys in a cycle through a 10,000-entry cache. */
-async function setEvict(store: Store): Promise<Measurement> {
+function setEvict(store: Store): Prepared {
   const names = keyNames(KEYS)
   let pos = 0
-  const timed = await throughput(() => {
-    const end = pos + BATCH
-    for (let i = pos; i < end; i++) store.set(names[i], names[i])
-    pos = end % KEYS
-  }, BATCH)
-  return { ...samplesOf(timed), hitRatio: 0 }
+  return {
+    batch: () => {
+      pos = setBatch(store, names, pos)
+    },
+    ops: BATCH,
+    finish: async () => {
+      // Sets have no result to read: the last key set must be held, or the sets were not made.
+      const last = names[(pos + KEYS - 1) % KEYS]
+      if (store.get(last) !== last) throw new Error('set-only stream: the last key set is missing')
+      return { hitRatio: 0 }
+    },
+  }
 }
 
-function storeGroup(id: string, title: string, run: (store: Store) => Promise<Measurement>): Group {
+function storeGroup(
+  id: string,
+  title: string,
+  run: (store: Store) => Prepared,
+  shared: boolean,
+): Group {
   return {
     id,
     title,
     column: 'cache',
     unit: 'ops/s',
+    shared,
     rows: Object.entries(stores).map(([rowId, s]) => ({ id: rowId, name: s.name, role: s.role })),
-    measure: (rowId) => run(stores[rowId].make(CACHE)),
+    prepare: async (rowId) => run(stores[rowId].make(CACHE)),
   }
+}
+
+/**
+ * `await memo(arg(k))` for `MEMO_BATCH` arguments of `order` from `pos`: the result is read and
+ * compared (the memoized function returns the argument's number), so a memoizer that returns
+ * another argument's result is caught and no work can be skipped. Returns how many were wrong.
+ */
+async function memoBatch<A>(
+  memo: AsyncFn<A>,
+  arg: (id: number) => A,
+  order: Int32Array,
+  pos: number,
+): Promise<number> {
+  let wrong = 0
+  const end = pos + MEMO_BATCH
+  for (let i = pos; i < end; i++) {
+    const id = order[i]
+    if ((await memo(arg(id))) !== id) wrong++
+  }
+  return wrong
 }
 
 /**
@@ -118,26 +207,35 @@ function storeGroup(id: string, title: string, run: (store: Store) => Promise<Me
  */
 async function memoHits<A>(
   arg: (id: number) => A,
+  idOf: (arg: A) => number,
   wrap: (fn: AsyncFn<A>) => AsyncFn<A>,
-): Promise<Measurement> {
+): Promise<Prepared> {
   let calls = 0
   const memo = wrap(async (a: A) => {
     calls++
-    return a
+    return idOf(a)
   })
   for (let id = 0; id < MEMO_ARGS; id++) await memo(arg(id))
   const random = mulberry32(SEED)
   const order = Int32Array.from({ length: 10 * MEMO_BATCH }, () => Math.floor(random() * MEMO_ARGS))
   let pos = 0
-  const timed = await throughput(async () => {
-    const end = pos + MEMO_BATCH
-    for (let i = pos; i < end; i++) await memo(arg(order[i]))
-    pos = end % order.length
-  }, MEMO_BATCH)
-  if (calls !== MEMO_ARGS) {
-    throw new Error(`${calls - MEMO_ARGS} calls missed the memo: key semantics or size are wrong`)
+  let wrong = 0
+  return {
+    batch: async () => {
+      wrong += await memoBatch(memo, arg, order, pos)
+      pos = (pos + MEMO_BATCH) % order.length
+    },
+    ops: MEMO_BATCH,
+    finish: async () => {
+      if (calls !== MEMO_ARGS) {
+        throw new Error(
+          `${calls - MEMO_ARGS} calls missed the memo: key semantics or size are wrong`,
+        )
+      }
+      if (wrong > 0) throw new Error(`${wrong} memoized calls returned another argument's result`)
+      return { hitRatio: 1 }
+    },
   }
-  return { ...samplesOf(timed), hitRatio: 1 }
 }
 
 const memoRows = Object.entries(memoizers).map(([id, m]) => ({ id, name: m.name, role: m.role }))
@@ -160,6 +258,7 @@ export const groups: Group[] = [
     'mixed',
     'Mixed stream: Zipf(0.9) over 100,000 string keys, 10,000 entries, get then set on a miss',
     mixed,
+    true,
   ),
   {
     id: 'mixed-1k',
@@ -170,22 +269,25 @@ export const groups: Group[] = [
     rows: Object.entries(stores)
       .filter(([, s]) => s.role === 'ours')
       .map(([id, s]) => ({ id, name: s.name, role: s.role })),
-    measure: (rowId) => mixed(stores[rowId].make(SMALL_CACHE)),
+    prepare: async (rowId) => mixed(stores[rowId].make(SMALL_CACHE)),
   },
-  storeGroup('get', 'Get only, all hits: Zipf(0.9) over the 10,000 keys held', getHits),
+  storeGroup('get', 'Get only, all hits: Zipf(0.9) over the 10,000 keys held', getHits, false),
   storeGroup(
     'set',
     'Set only, all evictions: 100,000 keys cycled through 10,000 entries',
     setEvict,
+    false,
   ),
   {
     id: 'memo-primitive',
     title: 'await memoized(x) on a hit, 1,000 cached arguments, primitive argument',
     column: 'memoizer',
     unit: 'ops/s',
+    shared: true,
     rows: memoRows,
-    measure: (rowId) =>
+    prepare: (rowId) =>
       memoHits(
+        (id) => id,
         (id) => id,
         (fn) => memoizers[rowId].primitive(fn, MEMO_ARGS),
       ),
@@ -195,10 +297,12 @@ export const groups: Group[] = [
     title: 'await memoized(x) on a hit, 1,000 cached arguments, new small object per call',
     column: 'memoizer',
     unit: 'ops/s',
+    shared: true,
     rows: memoRows,
-    measure: (rowId) =>
+    prepare: (rowId) =>
       memoHits<Query>(
         (id) => ({ id, lang: 'en' }),
+        (query) => query.id,
         (fn) => memoizers[rowId].object(fn, MEMO_ARGS),
       ),
   },
@@ -212,13 +316,20 @@ export const groups: Group[] = [
       { id: 'no-listener', name: 'no listener', role: 'ours' },
       { id: 'one-listener', name: 'one listener', role: 'ours' },
     ],
-    measure: async (rowId) => {
+    prepare: async (rowId) => {
       const cache = new AsyncCache<string, string>({ maxsize: CACHE, policy: 'LRU' })
       let events = 0
       if (rowId === 'one-listener') cache.subscribe(() => void events++)
-      const result = await mixed(cache)
-      if ((rowId === 'one-listener') !== events > 0) throw new Error('events: listener not called')
-      return result
+      const run = mixed(cache)
+      return {
+        ...run,
+        finish: async () => {
+          if ((rowId === 'one-listener') !== events > 0) {
+            throw new Error('events: listener not called')
+          }
+          return run.finish()
+        },
+      }
     },
   },
   {

@@ -8,8 +8,11 @@ export interface Timing {
   sampleMs: number
 }
 
-/** Enough for the JIT to settle and for a sample to dwarf the timer's resolution. */
-export const defaultTiming: Timing = { warmupMs: 1000, samples: 5, sampleMs: 150 }
+/**
+ * Enough for the JIT to settle (hot loops tier up within milliseconds; 600 ms is millions of
+ * operations) and for a sample to dwarf the timer's resolution.
+ */
+export const defaultTiming: Timing = { warmupMs: 600, samples: 5, sampleMs: 150 }
 
 /** CPU time this process has used, user and system, in milliseconds. */
 function cpuMs(): number {
@@ -25,34 +28,71 @@ export interface Throughput {
   wall: number[]
 }
 
+/** Something to time: `batch` performs `ops` operations per call. */
+export interface Timed {
+  batch(): void | Promise<void>
+  ops: number
+}
+
+/** Runs `batch` until the process has spent `ms` more CPU milliseconds. */
+async function runFor(batch: Timed['batch'], ms: number): Promise<void> {
+  const until = cpuMs() + ms
+  do await batch()
+  while (cpuMs() < until)
+}
+
+/** One sample: batches until `ms` of CPU time has passed, pushed onto `out` in ops/s. */
+async function sample({ batch, ops }: Timed, ms: number, out: Throughput): Promise<void> {
+  let done = 0
+  const wallStart = performance.now()
+  const start = cpuMs()
+  let elapsed = 0
+  do {
+    await batch()
+    done += ops
+    elapsed = cpuMs() - start
+  } while (elapsed < ms)
+  out.cpu.push((done * 1000) / elapsed)
+  out.wall.push((done * 1000) / (performance.now() - wallStart))
+}
+
 /**
- * Throughput samples of `batch`, which performs `opsPerBatch` operations per call. Batches are
- * awaited, so asynchronous work is timed to completion; for a synchronous batch of thousands
- * of operations, the one await per batch is noise. Samples are timed on the process's CPU
- * clock, because the machine is shared: time the process spends descheduled is not the
- * library's cost. The collector's and compiler's threads count, as work the library causes.
+ * Throughput samples of one contender. Batches are awaited, so asynchronous work is timed to
+ * completion; for a synchronous batch of thousands of operations, the one await per batch is
+ * noise. Samples are timed on the process's CPU clock, because the machine is shared: time the
+ * process spends descheduled is not the library's cost. The collector's and compiler's threads
+ * count, as work the library causes.
  */
 export async function throughput(
-  batch: () => void | Promise<void>,
-  opsPerBatch: number,
+  timed: Timed,
   timing: Timing = defaultTiming,
 ): Promise<Throughput> {
-  const warm = cpuMs() + timing.warmupMs
-  do await batch()
-  while (cpuMs() < warm)
+  await runFor(timed.batch, timing.warmupMs)
   const out: Throughput = { cpu: [], wall: [] }
+  for (let s = 0; s < timing.samples; s++) await sample(timed, timing.sampleMs, out)
+  return out
+}
+
+/**
+ * Throughput samples of several contenders in one process, as an app holding several
+ * libraries runs them: their batches share call sites, the heap and the collector. Warm-up goes
+ * round the contenders twice (half of `warmupMs` each time), so that every shared call site has seen all of them before
+ * anything is measured; then each sample round takes one sample of each, starting one further
+ * along each time, so that no contender always follows the same one (and its garbage).
+ */
+export async function sharedThroughput(
+  contenders: Timed[],
+  timing: Timing = defaultTiming,
+): Promise<Throughput[]> {
+  for (let round = 0; round < 2; round++) {
+    for (const c of contenders) await runFor(c.batch, timing.warmupMs / 2)
+  }
+  const out = contenders.map((): Throughput => ({ cpu: [], wall: [] }))
   for (let s = 0; s < timing.samples; s++) {
-    let ops = 0
-    const wallStart = performance.now()
-    const start = cpuMs()
-    let elapsed = 0
-    do {
-      await batch()
-      ops += opsPerBatch
-      elapsed = cpuMs() - start
-    } while (elapsed < timing.sampleMs)
-    out.cpu.push((ops * 1000) / elapsed)
-    out.wall.push((ops * 1000) / (performance.now() - wallStart))
+    for (let j = 0; j < contenders.length; j++) {
+      const k = (j + s) % contenders.length
+      await sample(contenders[k], timing.sampleMs, out[k])
+    }
   }
   return out
 }
