@@ -81,10 +81,19 @@ const zipfStream = (() => {
 // The batches below are top-level functions, each called for every contender of its group: in
 // a shared process their `store.get`, `store.set` and `memo(...)` are one call site that sees
 // every library, as in an app that uses several (megamorphic); in a process of its own, one.
+//
+// Each is first called `PRIME` times on one operation, so that everything in it has type
+// feedback before the optimizer compiles it (V8 gives a function somewhere to record feedback
+// only after its first 8 calls). Otherwise the first call is compiled mid-loop
+// (on-stack replacement) without feedback for the code after the loop, deoptimizes there, and
+// V8 may enter that same code again on every later call: a deoptimization per batch, in some
+// processes picked at random (with --trace-deopt: 300-400 of them instead of about 10), which
+// made every library's figures noisy and unfair.
+const PRIME = 16
 
 /** Get, then set on a miss, over `BATCH` keys of `stream` from `pos`; returns the next `pos`. */
-function mixedBatch(store: Store, stream: string[], pos: number): number {
-  const end = pos + BATCH
+function mixedBatch(store: Store, stream: string[], pos: number, count = BATCH): number {
+  const end = pos + count
   for (let i = pos; i < end; i++) {
     const key = stream[i]
     if (store.get(key) === undefined) store.set(key, key)
@@ -96,6 +105,7 @@ function mixedBatch(store: Store, stream: string[], pos: number): number {
 function mixed(store: Store): Prepared {
   const stream = zipfStream(KEYS)
   let pos = 0
+  for (let p = 0; p < PRIME; p++) pos = mixedBatch(store, stream, pos, 1)
   return {
     batch: () => {
       pos = mixedBatch(store, stream, pos)
@@ -113,9 +123,9 @@ function mixed(store: Store): Prepared {
 }
 
 /** Gets over `BATCH` keys of `stream` from `pos`; returns how many missed. */
-function getBatch(store: Store, stream: string[], pos: number): number {
+function getBatch(store: Store, stream: string[], pos: number, count = BATCH): number {
   let misses = 0
-  const end = pos + BATCH
+  const end = pos + count
   for (let i = pos; i < end; i++) if (store.get(stream[i]) === undefined) misses++
   return misses
 }
@@ -126,6 +136,7 @@ function getHits(store: Store): Prepared {
   for (const key of new Set(stream)) store.set(key, key)
   let pos = 0
   let misses = 0
+  for (let p = 0; p < PRIME; p++) misses += getBatch(store, stream, p, 1)
   return {
     batch: () => {
       misses += getBatch(store, stream, pos)
@@ -140,8 +151,8 @@ function getHits(store: Store): Prepared {
 }
 
 /** Sets of `BATCH` names from `pos`; returns the next `pos`. */
-function setBatch(store: Store, names: string[], pos: number): number {
-  const end = pos + BATCH
+function setBatch(store: Store, names: string[], pos: number, count = BATCH): number {
+  const end = pos + count
   for (let i = pos; i < end; i++) store.set(names[i], names[i])
   return end % KEYS
 }
@@ -150,6 +161,7 @@ function setBatch(store: Store, names: string[], pos: number): number {
 function setEvict(store: Store): Prepared {
   const names = keyNames(KEYS)
   let pos = 0
+  for (let p = 0; p < PRIME; p++) pos = setBatch(store, names, pos, 1)
   return {
     batch: () => {
       pos = setBatch(store, names, pos)
@@ -191,9 +203,10 @@ async function memoBatch<A>(
   arg: (id: number) => A,
   order: Int32Array,
   pos: number,
+  count = MEMO_BATCH,
 ): Promise<number> {
   let wrong = 0
-  const end = pos + MEMO_BATCH
+  const end = pos + count
   for (let i = pos; i < end; i++) {
     const id = order[i]
     if ((await memo(arg(id))) !== id) wrong++
@@ -220,6 +233,7 @@ async function memoHits<A>(
   const order = Int32Array.from({ length: 10 * MEMO_BATCH }, () => Math.floor(random() * MEMO_ARGS))
   let pos = 0
   let wrong = 0
+  for (let p = 0; p < PRIME; p++) wrong += await memoBatch(memo, arg, order, p, 1)
   return {
     batch: async () => {
       wrong += await memoBatch(memo, arg, order, pos)
