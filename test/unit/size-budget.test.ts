@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { bundleSize, type Entry, entries, KB } from '../bench/bundle-size.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url))
-const entry = (file: string) => entries.find((e) => e.file === file) as Entry
+const entry = (file: string) =>
+  entries.find((e) => e.file === file && e.imports === undefined) as Entry
 const kb = (bytes = 0) => `${bytes / KB} KB`
 
 // The same measurement as `npm run size`: bundled by Vite/rolldown, minified by Oxc, gzip -9.
@@ -18,6 +19,15 @@ describe('size budgets of the entry points, bundled, minified and gzipped', () =
     const size = await bundleSize(fromRoot(core.file))
     expect(size.exports.sort()).toEqual(Object.keys(api).sort())
     expect(size.gzipped).toBeLessThanOrEqual(core.budget as number)
+  })
+
+  const cacheAlone = entries.find(
+    (e) => e.file === 'lib/index.ts' && e.imports !== undefined,
+  ) as Entry
+  it(`AsyncCache alone is at most ${kb(cacheAlone.budget)} (target ${kb(cacheAlone.target)})`, async () => {
+    const size = await bundleSize(fromRoot(cacheAlone.file), false, cacheAlone.imports)
+    expect(size.exports).toEqual(cacheAlone.imports)
+    expect(size.gzipped).toBeLessThanOrEqual(cacheAlone.budget as number)
   })
 
   for (const hooks of [entry('lib/react/index.ts'), entry('lib/preact/index.ts')]) {
