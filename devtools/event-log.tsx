@@ -14,6 +14,7 @@ const CORE_TYPES = [
   'clear',
   'stats-reset',
   'stale',
+  'expire',
   'load-start',
   'load-success',
   'load-error',

@@ -302,13 +302,16 @@ export class AsyncCache<K = unknown, V = unknown> {
   /**
    * Ends an entry's freshness now, keeping its value: the next `getOrLoad` of the key reloads it
    * (serving the value meanwhile inside the stale-while-revalidate window; without one it is
-   * expired, a miss). True if there was a fresh or stale entry. No event: nothing left yet.
+   * expired, a miss). True if there was a fresh or stale entry. Emits `expire`.
    */
   expire(key: K): boolean {
     const i = this.#live(key)
     if (i === undefined) return false
     this.#track(true)
-    ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], this.now())
+    const now = this.now()
+    ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], now)
+    // Told, so that what shows the key (a hook, the devtools) learns it is stale now.
+    if (this.#listeners.size > 0) this.#emit({ type: 'expire', key }, now)
     return true
   }
 

@@ -30,6 +30,8 @@ export interface CacheEventMap<K, V> {
   'stats-reset': Record<never, never>
   /** `getOrLoad` served an entry past its TTL and started (or joined) its refresh. */
   stale: { key: K }
+  /** `expire(key)` ended an entry's freshness now, keeping its value (see `AsyncCache.expire`). */
+  expire: { key: K }
   /** A loader started. */
   'load-start': { key: K }
   /** A loader fulfilled after `durationMs`. */

@@ -68,3 +68,19 @@ describe('cache.watch(key, listener)', () => {
     )
   })
 })
+
+test('expire(key) is told to the key’s watchers, so what shows it learns it is stale', () => {
+  let t = 0
+  const cache = new AsyncCache<string, number>({
+    maxsize: 2,
+    staleWhileRevalidate: 60,
+    now: () => t,
+  })
+  cache.set('k', 1)
+  const heard: string[] = []
+  cache.watch('k', (e) => heard.push(e.type))
+  expect(cache.expire('k')).toBe(true)
+  expect(heard).toEqual(['expire'])
+  t = 1
+  expect(cache.inspect()[0]).toMatchObject({ key: 'k', stale: true })
+})
