@@ -16,7 +16,7 @@ import type { Policy, PolicyName } from './policy.js'
 import { grown } from './policy.js'
 import { registerCache } from './registry.js'
 import { type CacheStats, Counters } from './stats.js'
-import { subscribeTo, tell } from './subscribable.js'
+import { ListenerList } from './subscribable.js'
 import { watchKey } from './watchers.js'
 
 /**
@@ -137,11 +137,12 @@ export class AsyncCache<K = unknown, V = unknown> {
   #born: Float64Array | null = null
   /** Layers' additions to inspect(); copied on write like the listeners. */
   #inspectors: ((key: K) => Partial<EntryAnnotations>)[] = []
-  readonly #listeners = new Set<CacheListener<K, V>>()
-  /** The eviction an #insert made, kept for #announce (only while someone listens). */
-  #evictedKey: K | undefined
-  #evictedValue: V | undefined
-  #evictedReason: EvictReason | undefined
+  readonly #listeners = new ListenerList<CacheEvent<K, V>>()
+  /**
+   * Evictions made while a call is still changing the cache, told by #announce once it is
+   * complete (a listener may use the cache). Filled only while someone listens.
+   */
+  readonly #pending: CacheEventInit<K, V>[] = []
 
   constructor(options: AsyncCacheOptions<K, V>) {
     if (options === null || typeof options !== 'object') {
@@ -161,9 +162,10 @@ export class AsyncCache<K = unknown, V = unknown> {
       options.maxSize === undefined
         ? null
         : checkNumber('maxSize', options.maxSize, {
-            min: 0,
-            aboveMin: true,
-            allowed: 'a number greater than 0 (the budget sizeOf counts against)',
+            integer: true,
+            min: 1,
+            max: Number.MAX_SAFE_INTEGER,
+            allowed: 'a positive whole number (the budget sizeOf counts against)',
           })
     checkType('sizeOf', options.sizeOf, 'function')
     if ((this.maxSize === null) !== (options.sizeOf === undefined)) {
@@ -209,12 +211,15 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   get(key: K): V | undefined {
     const i = this.#index.get(key)
-    if (i !== undefined && this.#meet(i) === FRESH) {
-      // Read before the hit event: a listener may change the cache.
-      const value = this.#values[i]
-      this.#order.touch(i)
-      this.#count(key, true)
-      return value
+    if (i !== undefined) {
+      if (this.#meet(i) === FRESH) {
+        // Read before the hit event: a listener may change the cache.
+        const value = this.#values[i]
+        this.#order.touch(i)
+        this.#count(key, true)
+        return value
+      }
+      this.#announce()
     }
     this.#count(key, false)
     return undefined
@@ -223,13 +228,19 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** The value of a fresh entry, without counting or marking a use. */
   peek(key: K): V | undefined {
     const i = this.#index.get(key)
-    return i !== undefined && this.#meet(i) === FRESH ? this.#values[i] : undefined
+    if (i === undefined) return undefined
+    if (this.#meet(i) === FRESH) return this.#values[i]
+    this.#announce()
+    return undefined
   }
 
   /** Whether a fresh entry exists (also for a stored `undefined`), without counting or marking a use. */
   has(key: K): boolean {
     const i = this.#index.get(key)
-    return i !== undefined && this.#meet(i) === FRESH
+    if (i === undefined) return false
+    if (this.#meet(i) === FRESH) return true
+    this.#announce()
+    return false
   }
 
   /**
@@ -243,8 +254,9 @@ export class AsyncCache<K = unknown, V = unknown> {
     const listening = this.#listeners.size > 0
     // One reading of the clock serves the stamp and every event of this call.
     const now = stamped || listening ? this.now() : 0
-    if (this.#loads.busy) this.#loads.supersede(key)
+    // Measured first: a value the cache refuses to measure leaves everything as it was.
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
+    if (this.#loads.busy) this.#loads.supersede(key)
     if (size > this.#budget) {
       this.#refuse(key)
       return this
@@ -257,11 +269,11 @@ export class AsyncCache<K = unknown, V = unknown> {
       this.#order.touch(i)
     }
     if (stamped) this.#stamp(i, ttl, now)
+    if (this.#totalSize > this.#budget) this.#fit(i)
     if (listening) {
       this.#announce(now)
       this.#emit({ type: 'set', key, value }, now)
     }
-    if (this.#totalSize > this.#budget) this.#fit(i)
     return this
   }
 
@@ -275,7 +287,9 @@ export class AsyncCache<K = unknown, V = unknown> {
     const i = this.#live(key)
     if (i !== undefined) this.#remove(i)
     // Told even when nothing was held: a layer may hold the key elsewhere (on disk, restoring).
+    // An expired entry it met is told after, so that a listener re-setting the key comes last.
     if (this.#listeners.size > 0) this.#emit({ type: 'delete', key, existed: i !== undefined })
+    this.#announce()
     return i !== undefined
   }
 
@@ -306,7 +320,10 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   expire(key: K): boolean {
     const i = this.#live(key)
-    if (i === undefined) return false
+    if (i === undefined) {
+      this.#announce()
+      return false
+    }
     this.#track(true)
     const now = this.now()
     ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], now)
@@ -354,7 +371,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       const served = this.#serve(key, loader)
       if (served !== undefined) return served
     }
-    return this.#loads.join(key, loader, signal)
+    return this.#loads.join(key, loader, signal, options?.refresh === true)
   }
 
   /**
@@ -406,7 +423,10 @@ export class AsyncCache<K = unknown, V = unknown> {
    * other listeners.
    */
   subscribe(listener: CacheListener<K, V>): () => void {
-    const unsubscribe = subscribeTo(this.#listeners, listener, 'subscribe')
+    const unsubscribe = this.#listeners.add(
+      listener as (event: CacheEvent<K, V>) => void,
+      'subscribe',
+    )
     this.#track(false)
     return unsubscribe
   }
@@ -501,7 +521,9 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   info(key: K): EntryRecord<K, V> | undefined {
     const i = this.#live(key)
-    return i === undefined ? undefined : this.#record(i)
+    if (i !== undefined) return this.#record(i)
+    this.#announce()
+    return undefined
   }
 
   /**
@@ -514,6 +536,13 @@ export class AsyncCache<K = unknown, V = unknown> {
    * goes below those before it. Counts nothing and emits no events: nothing was used.
    */
   restore(key: K, value: V, expiresAt: number | null, frequency = 1): RestoreResult {
+    const result = this.#restore(key, value, expiresAt, frequency)
+    // Evictions it made (an expired entry met, a victim) are told once it is complete.
+    this.#announce()
+    return result
+  }
+
+  #restore(key: K, value: V, expiresAt: number | null, frequency: number): RestoreResult {
     if (expiresAt !== null) {
       checkNumber('restore: expiresAt', expiresAt, {
         max: Infinity,
@@ -534,7 +563,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (this.#index.size >= this.maxsize) {
       const victim = this.#order.coldest()
       if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) return 'outranked'
-      this.#evict(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+      this.#drop(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
     }
     const i = this.#insert(key, value, frequency, size, true)
     if (expiresAt !== null && expiresAt !== Infinity) this.#track(true)
@@ -597,7 +626,7 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   #meet(i: number): number {
     const state = this.#state(i)
-    if (state === EXPIRED) this.#evict(i, 'expired')
+    if (state === EXPIRED) this.#drop(i, 'expired')
     return state
   }
 
@@ -625,9 +654,12 @@ export class AsyncCache<K = unknown, V = unknown> {
       i = this.#order.coldest()
       const reason = this.#state(i) === EXPIRED ? 'expired' : 'capacity'
       if (this.#listeners.size > 0) {
-        this.#evictedKey = this.#keys[i]
-        this.#evictedValue = this.#values[i]
-        this.#evictedReason = reason
+        this.#pending.push({
+          type: 'evict',
+          key: this.#keys[i] as K,
+          value: this.#values[i] as V,
+          reason,
+        })
       }
       this.#unlink(i, reason)
     }
@@ -639,14 +671,11 @@ export class AsyncCache<K = unknown, V = unknown> {
     return i
   }
 
-  /** Tells the listeners of the eviction the last #insert made, if any. */
+  /** Tells the listeners of the evictions the call in progress made, now that it is complete. */
   #announce(now?: number): void {
-    const reason = this.#evictedReason
-    if (reason === undefined) return
-    const key = this.#evictedKey as K
-    const value = this.#evictedValue as V
-    this.#evictedKey = this.#evictedValue = this.#evictedReason = undefined
-    this.#emit({ type: 'evict', key, value, reason }, now)
+    while (this.#pending.length > 0) {
+      this.#emit(this.#pending.shift() as CacheEventInit<K, V>, now)
+    }
   }
 
   /** Records when slot `i` was stored and when it expires. */
@@ -671,11 +700,24 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (this.#sizes !== null) this.#sizes = grown(this.#sizes, this.#capacity)
   }
 
+  /** Evicts slot `i` and tells it at once: for callers with nothing else in progress. */
   #evict(i: number, reason: EvictReason): void {
-    const value = this.#values[i] as V
-    const key = this.#unlink(i, reason)
+    this.#drop(i, reason)
+    this.#announce()
+  }
+
+  /** Evicts slot `i`, its event kept for #announce: the call in progress may not be complete. */
+  #drop(i: number, reason: EvictReason): void {
+    if (this.#listeners.size > 0) {
+      this.#pending.push({
+        type: 'evict',
+        key: this.#keys[i] as K,
+        value: this.#values[i] as V,
+        reason,
+      })
+    }
+    this.#unlink(i, reason)
     this.#release(i)
-    if (this.#listeners.size > 0) this.#emit({ type: 'evict', key, value, reason })
   }
 
   /**
@@ -725,16 +767,20 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** `sizeOf(value, key)`, checked: a bad size is the caller's error, never a corrupt total. */
   #measure(value: V, key: K): number {
+    // Whole numbers keep the running total exact: fractions would drift with every change.
     return checkNumber('sizeOf', (this.#sizeOf as (value: V, key: K) => number)(value, key), {
+      integer: true,
       min: 0,
-      allowed: 'a finite number, 0 or more',
+      max: Number.MAX_SAFE_INTEGER,
+      allowed: 'a whole number, 0 or more',
     })
   }
 
   /** A value larger than the whole budget is not stored; the key's old value goes with it. */
   #refuse(key: K): void {
     const i = this.#live(key)
-    if (i !== undefined) this.#evict(i, 'capacity')
+    if (i !== undefined) this.#drop(i, 'capacity')
+    this.#announce()
   }
 
   /** Evicts the policy's victims, never slot `kept` (the entry just stored), until the total fits. */
@@ -743,14 +789,14 @@ export class AsyncCache<K = unknown, V = unknown> {
       let victim = this.#order.coldest()
       if (victim === kept) victim = this.#order.hotter(kept)
       if (victim === -1) return
-      this.#evict(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+      this.#drop(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
     }
   }
 
   #emit(init: CacheEventInit<K, V>, now = this.now()): void {
     const event = init as CacheEvent<K, V>
     event.time = now
-    tell(this.#listeners, event, `a '${event.type}' event`)
+    this.#listeners.tell(event, `a '${event.type}' event`)
   }
 
   /** Counts a lookup as a hit or a miss, and tells the listeners. */
@@ -766,7 +812,10 @@ export class AsyncCache<K = unknown, V = unknown> {
    */
   #serve(key: K, loader: Loader<V>): Promise<V> | undefined {
     const i = this.#live(key)
-    if (i === undefined) return undefined
+    if (i === undefined) {
+      this.#announce()
+      return undefined
+    }
     const stale = this.#state(i) === STALE
     const value = this.#served(i, key)
     if (stale) this.#loads.revalidate(key, loader)
@@ -795,10 +844,10 @@ export class AsyncCache<K = unknown, V = unknown> {
     if (i === undefined) i = this.#insert(key, value, 1, size)
     else this.#setValue(i, value, size)
     this.#stamp(i, ttl)
+    if (this.#totalSize > this.#budget) this.#fit(i)
     if (this.#listeners.size > 0) {
       this.#announce()
       this.#emit({ type: 'set', key, value })
     }
-    if (this.#totalSize > this.#budget) this.#fit(i)
   }
 }

@@ -82,7 +82,10 @@ function flatRecordJson(value: unknown): string | undefined {
     if (last !== undefined && !(k > last)) sorted = false
     last = k
   }
-  if (Object.getOwnPropertySymbols(value).length > 0) return undefined
+  // Enumerable symbol-keyed properties are part of the key: such an object is encoded.
+  for (const symbol of Object.getOwnPropertySymbols(value)) {
+    if (Object.prototype.propertyIsEnumerable.call(value, symbol)) return undefined
+  }
   // Property order must not matter: an object written in another order is serialised with its
   // names sorted (a replacer list sets the order), into the very string the sorted one gives.
   return sorted ? JSON.stringify(value) : JSON.stringify(value, Object.keys(value).sort())

@@ -102,7 +102,7 @@ export class Loads<K, V> {
    * A lookup memory could not serve: joins the key's load in flight (a hit), or starts one (a
    * miss, counted when it starts: at once, or when a hold ends).
    */
-  join(key: K, loader: Loader<V>, signal: AbortSignal | undefined): Promise<V> {
+  join(key: K, loader: Loader<V>, signal: AbortSignal | undefined, refresh = false): Promise<V> {
     let flight = this.#flights.get(key)
     if (flight !== undefined) {
       this.#adopt(flight, 1)
@@ -117,7 +117,7 @@ export class Loads<K, V> {
         this.#host.count(key, false)
         this.#run(flight, loader)
       } else {
-        this.#held(flight, loader)
+        this.#held(flight, loader, refresh)
       }
     }
     return signal === undefined ? flight.promise : this.#wait(flight, signal)
@@ -195,13 +195,14 @@ export class Loads<K, V> {
     }
   }
 
-  /** A miss while loads are held: it waits, then is served from memory if the key came back. */
-  #held(flight: Flight<K, V>, loader: Loader<V>): void {
+  /** A miss while loads are held: it waits, then is served from memory if the key came back (unless it is a `refresh`). */
+  #held(flight: Flight<K, V>, loader: Loader<V>, refresh: boolean): void {
     const { key, controller } = flight
     ;(this.#hold as Promise<void>).then(() => {
       if (controller.signal.aborted) return flight.reject(controller.signal.reason)
       if (this.#flights.get(key) === flight) this.#flights.delete(key)
-      const served = this.#host.serve(key, loader)
+      // A forced reload is not answered from memory, held or not.
+      const served = refresh ? undefined : this.#host.serve(key, loader)
       if (served !== undefined) return flight.resolve(served)
       // Someone may have started a load since (after a delete superseded this one): its
       // callers and these now wait for it together, and leave from it.

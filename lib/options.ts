@@ -23,14 +23,15 @@ export interface AsyncCacheOptions<K = unknown, V = unknown> {
    */
   staleWhileRevalidate?: number
   /**
-   * A budget for the total size of the entries, in the unit `sizeOf` counts (bytes, say): once a
+   * A budget (a positive whole number) for the total size of the entries, in the unit `sizeOf`
+   * counts (bytes, say): once a
    * store takes the total past it, the policy's victims leave until it fits, and a value larger
    * than the whole budget is not stored. Absent: only `maxsize` bounds the cache. Needs `sizeOf`.
    */
   maxSize?: number
   /**
-   * The size of one entry, counted against `maxSize`: a finite number, 0 or more. Called once
-   * per stored value. Needs `maxSize`.
+   * The size of one entry, counted against `maxSize`: a whole number, 0 or more (whole numbers
+   * keep the running total exact). Called once per stored value. Needs `maxSize`.
    */
   sizeOf?: (value: V, key: K) => number
   /** The label the devtools show. */

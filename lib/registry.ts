@@ -29,7 +29,8 @@ function registry(): Registry {
   return g[KEY]
 }
 
-const changed = (r: Registry) => tell(r.listeners, undefined, 'a change of the registry')
+// Told from a copy: a listener that subscribes or leaves meanwhile changes the next change's list.
+const changed = (r: Registry) => tell([...r.listeners], undefined, 'a change of the registry')
 
 // Made on first use: importing the library touches no global.
 let finalizer: FinalizationRegistry<WeakRef<Named>> | undefined

@@ -15,8 +15,35 @@ export function subscribeTo<L>(listeners: Set<L>, listener: L, where: string): (
   }
 }
 
+/**
+ * A list of listeners copied on write: telling never copies it, and a listener that subscribes
+ * or unsubscribes while it is told changes the next event's list, not this one's.
+ */
+export class ListenerList<A> {
+  #list: readonly ((arg: A) => void)[] = []
+
+  get size(): number {
+    return this.#list.length
+  }
+
+  /** Adds `listener`; returns the function that removes it. */
+  add(listener: (arg: A) => void, where: string): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`${where}: listener must be a function, got ${typeof listener}`)
+    }
+    this.#list = [...this.#list, listener]
+    return () => {
+      this.#list = this.#list.filter((l) => l !== listener)
+    }
+  }
+
+  tell(arg: A, what: string): void {
+    tell(this.#list, arg, what)
+  }
+}
+
 /** Calls every listener with `arg`; one that throws is reported on the console, naming `what`. */
-export function tell<A>(listeners: Set<(arg: A) => void>, arg: A, what: string): void {
+export function tell<A>(listeners: Iterable<(arg: A) => void>, arg: A, what: string): void {
   for (const listener of listeners) {
     try {
       listener(arg)

@@ -105,8 +105,8 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
     // An option given as undefined means its default, as everywhere.
     const cache = new AsyncCache<HashKey, R>({
       ...cacheOptions,
-      maxsize: cacheOptions.maxsize ?? 128,
-      name: cacheOptions.name ?? name,
+      maxsize: cacheOptions.maxsize === undefined ? 128 : cacheOptions.maxsize,
+      name: cacheOptions.name === undefined ? name : cacheOptions.name,
     })
     const keyOf = (self: unknown, args: unknown[]): HashKey => {
       const key =
@@ -140,10 +140,12 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
         // As from an async function: an argument that cannot be keyed (a cycle) rejects.
         return Promise.reject(error)
       }
-      // A hit allocates nothing; the loader's closure is made only when there is a load to run.
-      const hit = cache.hit(key)
-      if (hit !== undefined) return hit
-      const load = () => (args === undefined ? fn.call(this, arg) : fn.apply(this, args))
+      // A hit allocates nothing; the loader's closure is made only when there is a load to run,
+      // in a function of its own (a closure here would make every call allocate its context).
+      return cache.hit(key) ?? miss(key, this, arg, args)
+    }
+    function miss(key: HashKey, self: unknown, arg: unknown, args: unknown[] | undefined) {
+      const load = () => (args === undefined ? fn.call(self, arg) : fn.apply(self, args))
       return cache.getOrLoad(key, loaderOf(key, load))
     }
     Object.defineProperty(cached, 'name', { value: fn.name })

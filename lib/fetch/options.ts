@@ -122,9 +122,10 @@ export function resolveOptions(options: CachedFetchOptions): ResolvedOptions {
     const { maxBytes, ...rest } = cacheOptions
     if (maxBytes !== undefined) {
       checkNumber('maxBytes', maxBytes, {
-        min: 0,
-        aboveMin: true,
-        allowed: 'a number of bytes greater than 0',
+        integer: true,
+        min: 1,
+        max: Number.MAX_SAFE_INTEGER,
+        allowed: 'a whole number of bytes, 1 or more',
       })
     }
     cache = new AsyncCache<string, ResponseSnapshot>({

@@ -286,3 +286,131 @@ describe('a flat record argument is keyed by its JSON, and stays canonical', () 
     expect(find.cacheInstance.has('{"a":1,"b":"x"}')).toBe(true)
   })
 })
+
+describe('found by an independent review', () => {
+  test('an expired entry met by set is told once the set is complete: a listener writing the key back cannot split it', () => {
+    let t = 0
+    const cache = new AsyncCache<string, number>({
+      maxsize: 10,
+      policy: 'LRU',
+      ttl: 1,
+      now: () => t,
+    })
+    cache.set('a', 1)
+    t = 2000
+    let once = true
+    const events: string[] = []
+    cache.subscribe((e) => {
+      events.push(e.type)
+      if (e.type === 'evict' && once) {
+        once = false
+        cache.set('a', 99)
+      }
+    })
+    cache.set('a', 2)
+    expect(cache.dump().filter((r) => r.key === 'a')).toHaveLength(1)
+    expect(cache.peek('a')).toBe(99) // the listener's set came after the outer one
+    cache.delete('a')
+    expect([cache.size, cache.dump().length, [...cache.keys()].length]).toEqual([0, 0, 0])
+    expect(events.slice(0, 3)).toEqual(['evict', 'set', 'set'])
+  })
+
+  test('a listener that re-subscribes itself is told each event once; one subscribed during an event hears the next', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 2 })
+    let calls = 0
+    let off = () => {}
+    const listener = () => {
+      calls++
+      off()
+      off = cache.subscribe(listener)
+    }
+    off = cache.subscribe(listener)
+    cache.set('a', 1)
+    expect(calls).toBe(1)
+    const late = vi.fn()
+    const once = cache.subscribe(() => {
+      once()
+      cache.subscribe(late)
+    })
+    cache.set('b', 2)
+    expect(late).not.toHaveBeenCalled()
+    cache.set('c', 3)
+    expect(late).toHaveBeenCalled()
+  })
+
+  test('restore tells every eviction it caused before it returns, the cache whole by then', () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 2, policy: 'LFU' })
+    cache.set('x', 1).set('y', 2)
+    const evicted: string[] = []
+    let once = true
+    cache.subscribe((e) => {
+      if (e.type !== 'evict') return
+      evicted.push(e.key)
+      if (once) {
+        once = false
+        cache.set('z', 3)
+      }
+    })
+    expect(cache.restore('a', 5, null, 10)).toBe('restored')
+    const held = [...cache.keys()]
+    expect(held.length).toBe(cache.size)
+    expect(cache.size).toBeLessThanOrEqual(2)
+    // Every key that left was told, by the time restore returned.
+    expect(['x', 'y', 'z', 'a'].filter((k) => !held.includes(k)).sort()).toEqual(
+      [...evicted].sort(),
+    )
+  })
+
+  test('a refresh while loads are held reloads, however fresh the entry', async () => {
+    const cache = new AsyncCache<string, number>({ maxsize: 2 })
+    cache.set('a', 1)
+    let release!: () => void
+    cache.holdLoads(new Promise<void>((r) => (release = r)), 10_000)
+    const reload = cache.getOrLoad('a', async () => 2, { refresh: true })
+    release()
+    expect(await reload).toBe(2)
+    expect(cache.peek('a')).toBe(2)
+  })
+
+  test('under a size budget, the set event goes out once the victims have left', () => {
+    const cache = new AsyncCache<string, number>({
+      maxsize: 10,
+      policy: 'LRU',
+      maxSize: 2,
+      sizeOf: () => 1,
+    })
+    cache.set('a', 1).set('b', 2)
+    let seen: unknown[] = []
+    cache.subscribe((e) => {
+      if (e.type === 'set' && e.key === 'c') seen = [cache.has('a'), cache.getStats().totalSize]
+    })
+    cache.set('c', 3)
+    expect(seen).toEqual([false, 2])
+  })
+
+  test('a set whose sizeOf throws leaves the load in flight to store its value', async () => {
+    let bad = false
+    const cache = new AsyncCache<string, number>({
+      maxsize: 10,
+      maxSize: 100,
+      sizeOf: () => (bad ? Number.NaN : 1),
+    })
+    let resolve!: (v: number) => void
+    const load = cache.getOrLoad('a', () => new Promise<number>((r) => (resolve = r)))
+    bad = true
+    expect(() => cache.set('a', 9)).toThrow(/sizeOf/)
+    bad = false
+    resolve(5)
+    expect(await load).toBe(5)
+    expect(cache.peek('a')).toBe(5)
+  })
+
+  test('a non-enumerable symbol property does not change a record argument’s key', async () => {
+    const hidden = { id: 1 }
+    Object.defineProperty(hidden, Symbol('meta'), { value: 1, enumerable: false })
+    const find = asyncCache()(async (q: { id: number }) => q.id)
+    await find({ id: 1 })
+    await find(hidden)
+    expect(find.cacheInstance.getStats()).toMatchObject({ hits: 1, misses: 1 })
+  })
+})

@@ -65,7 +65,7 @@ describe('maxSize and sizeOf: a budget for the total size of the entries', () =>
       maxSize: 5,
       sizeOf: () => Number.NaN,
     })
-    expect(() => cache.set('k', 'v')).toThrow('sizeOf must be a finite number, 0 or more, got NaN')
+    expect(() => cache.set('k', 'v')).toThrow('sizeOf must be a whole number, 0 or more, got NaN')
     await expect(cache.getOrLoad('k', async () => 'v')).rejects.toThrow(/sizeOf must be/)
     expect(cache.getStats()).toMatchObject({ size: 0, totalSize: 0, loadsInFlight: 0 })
   })
@@ -73,7 +73,7 @@ describe('maxSize and sizeOf: a budget for the total size of the entries', () =>
   test.each([
     [{ maxsize: 1, maxSize: 10 }, 'maxSize and sizeOf go together'],
     [{ maxsize: 1, sizeOf: bySize }, 'maxSize and sizeOf go together'],
-    [{ maxsize: 1, maxSize: 0, sizeOf: bySize }, 'maxSize must be a number greater than 0'],
+    [{ maxsize: 1, maxSize: 0, sizeOf: bySize }, 'maxSize must be a positive whole number'],
     [{ maxsize: 1, maxSize: Number.NaN, sizeOf: bySize }, 'got NaN'],
     [{ maxsize: 1, maxSize: 10, sizeOf: 'length' }, 'sizeOf must be a function'],
   ])('%j is refused', (options, message) => {
@@ -106,7 +106,7 @@ describe('cachedFetch maxBytes', () => {
 
   test('a bad maxBytes is refused by name', () => {
     expect(() => cachedFetch({ maxBytes: -1 })).toThrow(
-      'maxBytes must be a number of bytes greater than 0, got -1',
+      'maxBytes must be a whole number of bytes, 1 or more, got -1',
     )
   })
 })
