@@ -2,6 +2,7 @@ import { h, render } from 'preact'
 import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
 import { FrameScheduler } from './frame.js'
 import { pageOrigin } from './labels.js'
+import { HOST_ATTRIBUTE } from './names.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
 import { describeCache, Panel } from './panel.js'
 import { Recorder } from './recorder.js'
@@ -15,8 +16,6 @@ import { DEFAULT_ENTRIES_VIEW, DEFAULT_EVENTS_VIEW } from './view.js'
 const LOG_SIZE = 1000
 /** Room left above the panel at its tallest, so the page stays reachable. */
 const TOP_GAP = 40
-/** The attribute that marks the host element in the page. */
-export const HOST_ATTRIBUTE = 'data-asynccache-devtools'
 
 /**
  * Mounts the devtools into the page: a floating toggle button and, when open, a panel docked

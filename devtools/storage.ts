@@ -1,3 +1,4 @@
+import { STORAGE_KEY } from './names.js'
 import type { Theme } from './options.js'
 import {
   DEFAULT_ENTRIES_VIEW,
@@ -51,9 +52,6 @@ function eventsView(saved: unknown): EventsView {
   const v = (typeof saved === 'object' && saved !== null ? saved : {}) as Fields<EventsView>
   return { type: text(v.type) ?? DEFAULT_EVENTS_VIEW.type, key: text(v.key) }
 }
-
-/** The localStorage key the state lives under. */
-export const STORAGE_KEY = 'asynccache-devtools'
 
 /** Panel heights the resize handle allows, in CSS pixels. */
 export const MIN_HEIGHT = 160
