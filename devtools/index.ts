@@ -12,4 +12,10 @@
  */
 export { mountDevtools } from './mount.js'
 export { HOST_ATTRIBUTE, SHORTCUT, STORAGE_KEY } from './names.js'
-export type { ButtonPosition, DevtoolsChart, DevtoolsOptions, Theme } from './options.js'
+export type {
+  ButtonPosition,
+  DevtoolsChart,
+  DevtoolsOptions,
+  PanelPosition,
+  Theme,
+} from './options.js'

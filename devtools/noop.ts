@@ -8,7 +8,6 @@
 import type { mountDevtools as panel } from './mount.js'
 
 export { HOST_ATTRIBUTE, SHORTCUT, STORAGE_KEY } from './names.js'
-export type { ButtonPosition, DevtoolsChart, DevtoolsOptions, Theme } from './options.js'
 
 const unmount = (): void => {}
 
