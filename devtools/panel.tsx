@@ -116,7 +116,7 @@ export function Panel(props: PanelProps) {
     onView({ entries: { ...view.entries, ...change } })
   const onEvents = (change: Partial<EventsView>) =>
     onView({ events: { ...view.events, ...change } })
-  const label = (key: unknown) => keyLabel(key, cache?.name, props.origin)
+  const label = (key: unknown) => keyLabel(key, cache?.describeKey, props.origin)
   const { position } = view
   const size = clampSize(position, props.size, maxSize)
   const cache = selected?.cache

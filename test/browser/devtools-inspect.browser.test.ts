@@ -1,4 +1,4 @@
-import { AsyncCache, unregisterCache } from 'asynccache'
+import { AsyncCache, asyncCache, unregisterCache } from 'asynccache'
 import { type DevtoolsOptions, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
 import { cachedFetch } from 'asynccache/fetch'
 import type uPlot from 'uplot'
@@ -123,6 +123,28 @@ describe('devtools: inspecting real caches in Chromium', () => {
     await expect.poll(() => requestCount('fresh')).toBe(2)
     await redrawn(() => find('.entry-details .tree').textContent).toContain('count: 2')
     expect(find('.entry-details .response p').textContent).toMatch(/^HTTP 200 OK · \d+ B · /)
+  })
+
+  test('Refresh calls a wrapped function again over real HTTP: its entry reads fetchProduct(7)', async () => {
+    const fetchProduct = asyncCache({ maxsize: 10 })(async function fetchProduct(id: number) {
+      const response = await fetch(dataUrl(`product-${id}`))
+      return (await response.json()) as unknown
+    })
+    track(fetchProduct.cacheInstance)
+    mount()
+    await fetchProduct(7)
+    expect(await requestCount('product-7')).toBe(1)
+    await redrawn(() => shadow().querySelectorAll('.viewport tbody tr').length).toBe(1)
+    expect(find('.viewport tbody td.key').textContent).toBe('fetchProduct(7)')
+    find('.viewport tbody tr').click()
+    expect(find('.entry-details h3').textContent).toBe('fetchProduct(7)')
+    expect(find('.entry-details .tree').textContent).toContain('count: 1')
+
+    button('Refresh').click()
+    await expect.poll(() => requestCount('product-7')).toBe(2)
+    await redrawn(() => find('.entry-details .tree').textContent).toContain('count: 2')
+    expect(await fetchProduct(7)).toMatchObject({ count: 2 }) // the app now gets the new value
+    expect(await requestCount('product-7')).toBe(2)
   })
 
   test('the chart follows the OS colour scheme live, and the theme picked in the panel', async () => {
