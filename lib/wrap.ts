@@ -186,9 +186,9 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
         }
       },
     })
-    // For tools: keys read as calls (of `(…)` when nothing names the function), and a key that
-    // holds its arguments whole can be loaded again.
-    const callee = name ?? cache.name ?? ''
+    // For tools: keys read as calls of the cache's name (the option survives minification, a
+    // function's name does not), and a key that holds its arguments whole can be loaded again.
+    const callee = cache.name ?? ''
     cache.describeKey = (key) => describeKey(key, callee)
     if (customKey === undefined) {
       cache.reloader = (key) => {

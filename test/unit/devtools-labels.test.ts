@@ -39,11 +39,11 @@ describe('devtools key labels', () => {
       [...cache.keys()].map((key) => keyLabel(key, cache.describeKey, origin))
     expect(label(fetchProduct.cacheInstance)).toEqual(['fetchProduct(7)'])
     expect(label(anonymous.cacheInstance)).toEqual(['(7)']) // a call of a function with no name
-    // The function's name, else the cache's.
+    // The cache's name (the option's, which a minifier leaves alone), else the function's.
     expect(label(search.cacheInstance).sort()).toEqual([
-      'search("https://example.test/x")', // a URL argument is an argument, not a request
-      'search("tea", 2)',
-      'search({"text":"tea"})',
+      'catalogue("https://example.test/x")', // a URL argument is an argument, not a request
+      'catalogue("tea", 2)',
+      'catalogue({"text":"tea"})',
     ])
     expect(label(pages.cacheInstance)).toEqual(['pages(2)'])
   })

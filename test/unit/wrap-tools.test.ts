@@ -20,7 +20,7 @@ async function eventsDuring(
 
 describe("the wrapper's help for tools: cache.describeKey and cache.reloader", () => {
   test('describeKey reads every key as a call of the function, one primitive argument too', async () => {
-    const fetchProduct = asyncCache({ name: 'products' })(async function fetchProduct(
+    const fetchProduct = asyncCache()(async function fetchProduct(
       id: number | string | { id: number },
       lang?: string,
     ) {
@@ -74,8 +74,8 @@ describe("the wrapper's help for tools: cache.describeKey and cache.reloader", (
 
   test('a key that does not hold its arguments whole is not reloaded: the reloader rejects and says why', async () => {
     const fn = vi.fn(async (a: number, b: number) => a + b)
-    // A mock's own name is 'Mock': the cache's name labels a call of an unnamed function.
-    const add = asyncCache({ name: 'add' })(async (a: number, b: number) => fn(a, b))
+    const add = asyncCache({ name: 'add' })(fn) // the name option wins over the mock's 'Mock'
+
     await add(1, 2)
     const [key] = [...add.cacheInstance.keys()]
     await expect(add.cacheInstance.reloader?.(key)).rejects.toThrow(
