@@ -8,14 +8,20 @@ import { testApi } from './test/support/test-api.js'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// The package's entry points: output file in dist/ -> package specifier and source. Each is an
-// "exports" entry of package.json (checked by test/e2e/package.test.ts) and a "paths" entry of
-// tsconfig.json; tests and the demo import the specifiers, which resolve to the sources.
-const entries = {
+// The package's entry points: output file in dist/ -> package specifier(s) and source. Each
+// specifier is an "exports" entry of package.json (checked by test/e2e/package.test.ts) and a
+// "paths" entry of tsconfig.json; tests and the demo import the specifiers, which resolve to the
+// sources. `asynccache/devtools` is the panel here, as in an app's development build; under the
+// `production` condition package.json points it at the no-op, which no specifier names here.
+const entries: Record<string, { specifier: string | string[]; source: string }> = {
   index: { specifier: 'asynccache', source: 'lib/index.ts' },
   fetch: { specifier: 'asynccache/fetch', source: 'lib/fetch/index.ts' },
   persist: { specifier: 'asynccache/persist', source: 'lib/persist/index.ts' },
-  devtools: { specifier: 'asynccache/devtools', source: 'devtools/index.ts' },
+  devtools: {
+    specifier: ['asynccache/devtools', 'asynccache/devtools/production'],
+    source: 'devtools/index.ts',
+  },
+  'devtools-noop': { specifier: [], source: 'devtools/noop.ts' },
   react: { specifier: 'asynccache/react', source: 'lib/react/index.ts' },
   preact: { specifier: 'asynccache/preact', source: 'lib/preact/index.ts' },
 }
@@ -44,10 +50,12 @@ export default defineConfig(({ mode }) => ({
   ],
   resolve: {
     // Anchored regexes: a plain 'asynccache' alias would also rewrite 'asynccache/fetch'.
-    alias: Object.values(entries).map(({ specifier, source }) => ({
-      find: new RegExp(`^${specifier}$`),
-      replacement: fromRoot(source),
-    })),
+    alias: Object.values(entries).flatMap(({ specifier, source }) =>
+      [specifier].flat().map((name) => ({
+        find: new RegExp(`^${name}$`),
+        replacement: fromRoot(source),
+      })),
+    ),
   },
   build:
     mode === 'demo'

@@ -42,11 +42,12 @@ export function App() {
         <h1>asynccache demo: a product catalogue</h1>
         <p>
           Every product request goes through <code>cachedFetch</code>, the catalogue pages through{' '}
-          <code>asyncCache</code>. The devtools panel, docked to the bottom of the page (the{' '}
-          <kbd>AC</kbd> button at the bottom right, or <kbd>Alt+Shift+C</kbd>, opens and closes it),
-          shows both caches live: hits, misses and evictions per second, the failed requests (the
-          mock API answers 3 % of them with 503), every entry by URL or call with its status; click
-          one for its response, headers and body, and to refresh, invalidate or fail it.
+          <code>asyncCache</code>. The devtools panel, docked to the bottom of the page or an edge
+          picked in it (the <kbd>AC</kbd> button at the bottom right, or <kbd>Alt+Shift+C</kbd>,
+          opens and closes it), shows both caches live: hits, misses and evictions per second, the
+          failed requests (the mock API answers 3 % of them with 503), every entry by URL or call
+          with its status; click one for its response, headers and body, and to refresh, invalidate
+          or fail it.
         </p>
         <Controls key={JSON.stringify(settings)} settings={settings} data={data} onApply={apply} />
       </header>

@@ -1,4 +1,5 @@
-import { mountDevtools } from 'asynccache/devtools'
+// The demo shows the panel in its production build too (`npm run preview`), hence /production.
+import { mountDevtools } from 'asynccache/devtools/production'
 import { render } from 'preact'
 import { App } from './app.js'
 

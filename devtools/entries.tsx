@@ -118,7 +118,7 @@ export function Entries(props: EntriesProps) {
     const label = (key: unknown) => {
       let l = known.get(key)
       if (l === undefined) {
-        l = keyLabel(key, cache.name, origin)
+        l = keyLabel(key, cache.describeKey, origin)
         known.set(key, l)
       }
       return l
@@ -309,6 +309,8 @@ export function Entries(props: EntriesProps) {
         />
         {selected !== undefined && (
           <EntryDetails
+            // Another entry is another pane: no note of the last one carries over.
+            key={selected.text}
             cache={cache}
             recorder={recorder}
             entryKey={selected.key}

@@ -49,6 +49,8 @@ async function copy(text: string): Promise<string> {
 export function EntryDetails(props: EntryDetailsProps) {
   const { cache, recorder, entryKey: key, entry, onChange } = props
   const [note, setNote] = useState('')
+  /** Why the last Refresh could not reload the key (its load's own failure shows as an error too). */
+  const [refreshNote, setRefreshNote] = useState('')
   const act = (action: () => unknown) => () => {
     action()
     onChange()
@@ -77,12 +79,15 @@ export function EntryDetails(props: EntryDetailsProps) {
           disabled={reloader === undefined}
           title={
             reloader === undefined
-              ? 'Nothing but the app can reload this cache’s keys (only cachedFetch registers a reloader): Invalidate it, and its next use reloads it.'
+              ? 'Nothing but the app can reload this cache’s keys (cachedFetch and asyncCache without a key option set cache.reloader): Invalidate it, and its next use reloads it.'
               : 'Load the key again now, as the app would, and store the result.'
           }
           onClick={() => {
-            reloader?.(key).catch(() => {
-              // The failure is on the event stream (load-error) and in the key's status.
+            setRefreshNote('')
+            reloader?.(key).catch((failure: unknown) => {
+              setRefreshNote(
+                `Refresh failed: ${failure instanceof Error ? failure.message : String(failure)}`,
+              )
             })
             onChange()
           }}
@@ -133,6 +138,11 @@ export function EntryDetails(props: EntryDetailsProps) {
           Delete
         </button>
       </div>
+      {refreshNote !== '' && (
+        <p class="muted" role="status">
+          {refreshNote}
+        </p>
+      )}
       {error !== undefined && (
         <p class="status-error" role="status">
           Last load failed at {clockTime(error.time)}: {error.message}

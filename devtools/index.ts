@@ -1,5 +1,8 @@
 /**
- * `asynccache/devtools`: a floating overlay that shows, live, what the app's caches do.
+ * `asynccache/devtools`: a floating overlay that shows, live, what the app's caches do. Under
+ * the `production` export condition (production builds of Vite and webpack) this specifier is
+ * a no-op (noop.ts) with the same exports, so that a forgotten development guard ships nothing;
+ * `asynccache/devtools/production` is this module in every build.
  *
  * Importing this entry touches no browser global; only {@link mountDevtools} does. It bundles
  * its own Preact and renders into a shadow root, so it works in any page whatever the app's
@@ -7,7 +10,12 @@
  *
  * @packageDocumentation
  */
-export { HOST_ATTRIBUTE, mountDevtools } from './mount.js'
-export type { ButtonPosition, DevtoolsChart, DevtoolsOptions, Theme } from './options.js'
-export { SHORTCUT } from './shortcut.js'
-export { STORAGE_KEY } from './storage.js'
+export { mountDevtools } from './mount.js'
+export { HOST_ATTRIBUTE, SHORTCUT, STORAGE_KEY } from './names.js'
+export type {
+  ButtonPosition,
+  DevtoolsChart,
+  DevtoolsOptions,
+  PanelPosition,
+  Theme,
+} from './options.js'

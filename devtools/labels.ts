@@ -4,12 +4,24 @@ import { describeKey } from '../lib/index.js'
 const REQUEST_KEY = /^(HEAD )?(https?:\/\/[^ ]+)(?: (\{.*\}))?$/s
 
 /**
- * How the panel names a key: a `cachedFetch` key as `GET /api/products/7` (relative to the
- * page's origin, varied headers after it), a key the wrapper encoded as a call of the cache's
- * function, `fetchUser(7, "en")` (its `name`), anything else as {@link describeKey} reads it.
- * Filtering and sorting compare this label and the key's full text.
+ * How the panel names a key: as the cache's own `describeKey` reads it where the layer that made
+ * its keys set one (the wrapper's, as calls: `fetchUser(7, "en")`), a `cachedFetch` key as
+ * `GET /api/products/7` (relative to the page's origin, varied headers after it), anything else
+ * as the core's {@link describeKey} reads it. Filtering and sorting compare this label and the
+ * key's full text.
  */
-export function keyLabel(key: unknown, callee: string | undefined, origin: string | undefined) {
+export function keyLabel(
+  key: unknown,
+  describe: ((key: never) => string) | undefined,
+  origin: string | undefined,
+): string {
+  if (describe !== undefined) {
+    try {
+      return describe(key as never)
+    } catch {
+      // An app's own describeKey that throws: the core's reading below never does.
+    }
+  }
   if (typeof key === 'string') {
     const request = REQUEST_KEY.exec(key)
     if (request !== null) {
@@ -18,8 +30,6 @@ export function keyLabel(key: unknown, callee: string | undefined, origin: strin
         origin !== undefined && url.startsWith(`${origin}/`) ? url.slice(origin.length) : url
       return `${head === undefined ? 'GET' : 'HEAD'} ${shown}${vary === undefined ? '' : ` ${vary}`}`
     }
-    // Only the wrapper's encoded argument lists read as calls: a plain string key is itself.
-    if (key.charCodeAt(0) <= 1) return describeKey(key, callee)
   }
   return describeKey(key)
 }

@@ -2,32 +2,34 @@ import { h, render } from 'preact'
 import { type AsyncCache, listCaches, onCachesChange } from '../lib/index.js'
 import { FrameScheduler } from './frame.js'
 import { pageOrigin } from './labels.js'
+import { HOST_ATTRIBUTE } from './names.js'
 import { type DevtoolsOptions, resolveOptions } from './options.js'
 import { describeCache, Panel } from './panel.js'
 import { Recorder } from './recorder.js'
+import { isSide } from './resize-handle.js'
 import { isShortcut } from './shortcut.js'
-import { DEFAULT_HEIGHT, type Remembered, recall, remember } from './storage.js'
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, type Remembered, recall, remember } from './storage.js'
 import { stylesheet } from './styles.js'
 import { ToggleButton } from './toggle-button.js'
 import { DEFAULT_ENTRIES_VIEW, DEFAULT_EVENTS_VIEW } from './view.js'
 
 /** Events the event log keeps per cache. */
 const LOG_SIZE = 1000
-/** Room left above the panel at its tallest, so the page stays reachable. */
-const TOP_GAP = 40
-/** The attribute that marks the host element in the page. */
-export const HOST_ATTRIBUTE = 'data-asynccache-devtools'
+/** Room left beside the panel at its largest, so the page stays reachable. */
+const GAP = 40
 
 /**
  * Mounts the devtools into the page: a floating toggle button and, when open, a panel docked
- * to the bottom of the viewport, both inside a shadow root attached to their own host element
+ * to an edge of the viewport (`position`, the bottom by default; switchable in the panel, as
+ * the theme is), both inside a shadow root attached to their own host element
  * (appended to `<body>`), so the app's CSS and the panel's never mix. Every named cache is
  * found through the registry, also those created later; `options.caches` adds others.
  *
  * Recording starts at once (O(1) per event); the panel renders at most once per animation
  * frame and only while open. It keeps no cache alive but the selected one: a cache the app
- * drops (a hot reload's old module, say) is collected as if no panel were there. `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open
- * state, the height and the selected cache are remembered in localStorage.
+ * drops (a hot reload's old module, say) is collected as if no panel were there.
+ * `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open state, the edge and the
+ * size, the theme, the selected cache and the views are remembered in localStorage.
  *
  * @returns `unmount()`: removes every listener (cache, registry, keyboard), timer and DOM node.
  * @throws TypeError or RangeError on an invalid option, naming it.
@@ -59,6 +61,8 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
   const state: Remembered = recall(storage, {
     open: o.initialIsOpen,
     height: DEFAULT_HEIGHT,
+    width: DEFAULT_WIDTH,
+    position: undefined,
     selected: undefined,
     tab: 'entries',
     theme: undefined,
@@ -66,6 +70,7 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
     events: DEFAULT_EVENTS_VIEW,
   })
   const theme = () => state.theme ?? o.theme
+  const position = () => state.position ?? o.position
   root.dataset.theme = theme()
   /** Bumped when the colours change, so that the chart (a canvas) is redrawn in them. */
   let colours = 0
@@ -112,16 +117,23 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
               if (recorder !== undefined) select(recorder)
             },
             now: (o.now ?? selected?.cache.now ?? Date.now)(),
-            height: state.height,
-            maxHeight: window.innerHeight - TOP_GAP,
-            onResize: (height: number) => {
-              state.height = height
+            size: isSide(position()) ? state.width : state.height,
+            maxSize: (isSide(position()) ? window.innerWidth : window.innerHeight) - GAP,
+            onResize: (size: number) => {
+              if (isSide(position())) state.width = size
+              else state.height = size
               remember(storage, state)
               frames.request()
             },
             onClose: () => setOpen(false),
             onChart: o.onChart,
-            view: { tab: state.tab, entries: state.entries, events: state.events, theme: theme() },
+            view: {
+              tab: state.tab,
+              entries: state.entries,
+              events: state.events,
+              theme: theme(),
+              position: position(),
+            },
             onView: (change: Partial<Remembered>) => {
               Object.assign(state, change)
               remember(storage, state)

@@ -3,6 +3,9 @@ import { type AsyncCache, checkNumber, checkType, describe } from '../lib/index.
 /** Corner of the viewport that holds the floating toggle button. */
 export type ButtonPosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right'
 
+/** Edge of the viewport the open panel is docked to. */
+export type PanelPosition = 'bottom' | 'top' | 'left' | 'right'
+
 /** Colour scheme of the panel; `'system'` follows `prefers-color-scheme`. */
 export type Theme = 'light' | 'dark' | 'system'
 
@@ -24,6 +27,11 @@ export interface DevtoolsOptions {
   initialIsOpen?: boolean
   /** Corner of the toggle button. Default `'bottom-right'`. */
   buttonPosition?: ButtonPosition
+  /**
+   * Edge the open panel is docked to, full width at the top or bottom, full height at the left
+   * or right. Default `'bottom'`; an edge picked in the panel wins.
+   */
+  position?: PanelPosition
   /** Default `'system'`. */
   theme?: Theme
   /** CSP nonce put on the panel's `<style>` element (for a `style-src 'nonce-…'` policy). */
@@ -54,6 +62,7 @@ export interface DevtoolsOptions {
 export interface ResolvedOptions {
   initialIsOpen: boolean
   buttonPosition: ButtonPosition
+  position: PanelPosition
   theme: Theme
   nonce: string | undefined
   caches: readonly AsyncCache[]
@@ -68,7 +77,8 @@ const POSITIONS: readonly ButtonPosition[] = [
   'bottom-left',
   'bottom-right',
 ]
-const THEMES: readonly Theme[] = ['light', 'dark', 'system']
+export const PANEL_POSITIONS: readonly PanelPosition[] = ['bottom', 'top', 'left', 'right']
+export const THEMES: readonly Theme[] = ['light', 'dark', 'system']
 const MIN_WINDOW = 2
 const MAX_WINDOW = 3600
 
@@ -119,6 +129,7 @@ export function resolveOptions(options: DevtoolsOptions | undefined): ResolvedOp
   return {
     initialIsOpen: optional<boolean>('initialIsOpen', o.initialIsOpen, 'boolean') ?? false,
     buttonPosition: oneOf('buttonPosition', o.buttonPosition, POSITIONS, 'bottom-right'),
+    position: oneOf('position', o.position, PANEL_POSITIONS, 'bottom'),
     theme: oneOf('theme', o.theme, THEMES, 'system'),
     nonce: optional<string>('nonce', o.nonce, 'string'),
     caches,

@@ -4,16 +4,19 @@ import { EventLog, keyText } from './event-log.js'
 import { count } from './format.js'
 import { Graph } from './graph.js'
 import { keyLabel } from './labels.js'
-import type { DevtoolsChart, Theme } from './options.js'
+import { SHORTCUT } from './names.js'
+import { type DevtoolsChart, PANEL_POSITIONS, type PanelPosition, type Theme } from './options.js'
 import type { Recorder } from './recorder.js'
-import { clampHeight, ResizeHandle } from './resize-handle.js'
-import { SHORTCUT } from './shortcut.js'
+import { clampSize, isSide, ResizeHandle } from './resize-handle.js'
 import { StatsCards } from './stats-cards.js'
 import type { Remembered } from './storage.js'
 import type { EntriesView, EventsView, Tab } from './view.js'
 
 /** The parts of the remembered state the panel shows and changes. */
-export type PanelView = Pick<Remembered, 'tab' | 'entries' | 'events'> & { theme: Theme }
+export type PanelView = Pick<Remembered, 'tab' | 'entries' | 'events'> & {
+  theme: Theme
+  position: PanelPosition
+}
 
 /** Props of {@link Panel}. */
 export interface PanelProps {
@@ -30,10 +33,11 @@ export interface PanelProps {
   onSelect: (index: number) => void
   /** The time (ms) that ends the graph's rolling window. */
   now: number
-  height: number
-  /** The tallest the panel may be (the viewport's height less a margin). */
-  maxHeight: number
-  onResize: (height: number) => void
+  /** The panel's height, or its width when docked at a side (`view.position`). */
+  size: number
+  /** The largest that size may be (the viewport's height or width less a margin). */
+  maxSize: number
+  onResize: (size: number) => void
   onClose: () => void
   onChart?: ((chart: DevtoolsChart) => void) | undefined
   view: PanelView
@@ -100,7 +104,7 @@ export function Panel(props: PanelProps) {
     choices,
     selected,
     selectedIndex: index,
-    maxHeight,
+    maxSize,
     onResize,
     onClose,
     view,
@@ -112,20 +116,21 @@ export function Panel(props: PanelProps) {
     onView({ entries: { ...view.entries, ...change } })
   const onEvents = (change: Partial<EventsView>) =>
     onView({ events: { ...view.events, ...change } })
-  const label = (key: unknown) => keyLabel(key, cache?.name, props.origin)
-  const height = clampHeight(props.height, maxHeight)
+  const label = (key: unknown) => keyLabel(key, cache?.describeKey, props.origin)
+  const { position } = view
+  const size = clampSize(position, props.size, maxSize)
   const cache = selected?.cache
   return (
     <section
-      class="panel"
+      class={`panel ${position}`}
       aria-label="asynccache devtools"
       tabIndex={-1}
-      style={{ height: `${height}px` }}
+      style={isSide(position) ? { width: `${size}px` } : { height: `${size}px` }}
       onKeyDown={(event) => {
         if (event.key === 'Escape') onClose()
       }}
     >
-      <ResizeHandle height={height} max={maxHeight} onResize={onResize} />
+      <ResizeHandle position={position} size={size} max={maxSize} onResize={onResize} />
       <header>
         <h2>asynccache</h2>
         {choices.length > 1 ? (
@@ -157,6 +162,20 @@ export function Panel(props: PanelProps) {
             <option value="system">system theme</option>
             <option value="light">light</option>
             <option value="dark">dark</option>
+          </select>
+        </label>
+        <label>
+          <span class="sr">Position</span>
+          <select
+            aria-label="Position"
+            value={position}
+            onChange={(event) => onView({ position: event.currentTarget.value as PanelPosition })}
+          >
+            {PANEL_POSITIONS.map((edge) => (
+              <option key={edge} value={edge}>
+                {`dock ${edge}`}
+              </option>
+            ))}
           </select>
         </label>
         {cache !== undefined && (

@@ -1,38 +1,68 @@
-import { MIN_HEIGHT } from './storage.js'
+import type { PanelPosition } from './options.js'
+import { MIN_HEIGHT, MIN_WIDTH } from './storage.js'
 
 /** Pixels one arrow key press moves the panel's edge. */
 const STEP = 24
 
+/** Whether the panel docked at `position` is sized by its width (at a side) or its height. */
+export const isSide = (position: PanelPosition): boolean =>
+  position === 'left' || position === 'right'
+
 /** Props of {@link ResizeHandle}. */
 export interface ResizeHandleProps {
-  height: number
+  /** The edge the panel is docked to; the handle is its opposite edge. */
+  position: PanelPosition
+  /** The panel's height, or its width at a side. */
+  size: number
   max: number
-  onResize: (height: number) => void
+  onResize: (size: number) => void
 }
 
-/** Clamps a wanted panel height to what fits. */
-export function clampHeight(height: number, max: number): number {
-  return Math.round(Math.max(MIN_HEIGHT, Math.min(height, max)))
+/** Clamps a wanted panel size (height, or width at a side) to what fits. */
+export function clampSize(position: PanelPosition, size: number, max: number): number {
+  return Math.round(Math.max(isSide(position) ? MIN_WIDTH : MIN_HEIGHT, Math.min(size, max)))
+}
+
+/** The panel's size that puts its free edge under the pointer. */
+const sizeAt: Record<PanelPosition, (view: Window, event: PointerEvent) => number> = {
+  bottom: (view, event) => view.innerHeight - event.clientY,
+  top: (_, event) => event.clientY,
+  left: (_, event) => event.clientX,
+  right: (view, event) => view.innerWidth - event.clientX,
+}
+
+/** The arrow key that moves the free edge away from the docked one (grows the panel). */
+const GROW: Record<PanelPosition, string> = {
+  bottom: 'ArrowUp',
+  top: 'ArrowDown',
+  left: 'ArrowRight',
+  right: 'ArrowLeft',
+}
+const SHRINK: Record<PanelPosition, string> = {
+  bottom: 'ArrowDown',
+  top: 'ArrowUp',
+  left: 'ArrowLeft',
+  right: 'ArrowRight',
 }
 
 /**
- * The panel's top edge: drag it (pointer) or focus it and press the up and down arrow keys to
- * change the panel's height.
+ * The panel's free edge (the top one when docked at the bottom): drag it (pointer) or focus it
+ * and press the arrow keys across it to change the panel's size.
  */
-export function ResizeHandle({ height, max, onResize }: ResizeHandleProps) {
+export function ResizeHandle({ position, size, max, onResize }: ResizeHandleProps) {
   const onPointerMove = (event: PointerEvent): void => {
     const view = (event.currentTarget as Element).ownerDocument.defaultView
-    if (view !== null) onResize(clampHeight(view.innerHeight - event.clientY, max))
+    if (view !== null) onResize(clampSize(position, sizeAt[position](view, event), max))
   }
   return (
     // A focusable separator is the ARIA "window splitter": arrow keys move it.
     <hr
       class="resize"
-      aria-orientation="horizontal"
+      aria-orientation={isSide(position) ? 'vertical' : 'horizontal'}
       aria-label="Resize the devtools panel"
-      aria-valuemin={MIN_HEIGHT}
+      aria-valuemin={isSide(position) ? MIN_WIDTH : MIN_HEIGHT}
       aria-valuemax={max}
-      aria-valuenow={height}
+      aria-valuenow={size}
       tabIndex={0}
       onPointerDown={(event) => {
         const handle = event.currentTarget
@@ -47,10 +77,11 @@ export function ResizeHandle({ height, max, onResize }: ResizeHandleProps) {
         handle.addEventListener('pointercancel', stop)
       }}
       onKeyDown={(event) => {
-        const delta = event.key === 'ArrowUp' ? STEP : event.key === 'ArrowDown' ? -STEP : 0
+        const delta =
+          event.key === GROW[position] ? STEP : event.key === SHRINK[position] ? -STEP : 0
         if (delta === 0) return
         event.preventDefault()
-        onResize(clampHeight(height + delta, max))
+        onResize(clampSize(position, size + delta, max))
       }}
     />
   )

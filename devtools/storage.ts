@@ -1,4 +1,5 @@
-import type { Theme } from './options.js'
+import { STORAGE_KEY } from './names.js'
+import { PANEL_POSITIONS, type PanelPosition, THEMES, type Theme } from './options.js'
 import {
   DEFAULT_ENTRIES_VIEW,
   DEFAULT_EVENTS_VIEW,
@@ -11,8 +12,12 @@ import {
 /** What the devtools remember between page loads. */
 export interface Remembered {
   open: boolean
-  /** Panel height in CSS pixels. */
+  /** Panel height in CSS pixels, docked at the top or bottom. */
   height: number
+  /** Panel width in CSS pixels, docked at the left or right. */
+  width: number
+  /** The edge picked in the panel; `undefined`: the `position` option's. */
+  position: PanelPosition | undefined
   /** Name of the selected cache (caches are matched by name after a reload). */
   selected: string | undefined
   tab: Tab
@@ -31,7 +36,6 @@ const SORTS: readonly SortColumn[] = [
   'persisted',
   'status',
 ]
-const THEMES: readonly Theme[] = ['light', 'dark', 'system']
 
 type Fields<T> = Partial<Record<keyof T, unknown>>
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -52,12 +56,14 @@ function eventsView(saved: unknown): EventsView {
   return { type: text(v.type) ?? DEFAULT_EVENTS_VIEW.type, key: text(v.key) }
 }
 
-/** The localStorage key the state lives under. */
-export const STORAGE_KEY = 'asynccache-devtools'
-
-/** Panel heights the resize handle allows, in CSS pixels. */
+/** Panel sizes the resize handle allows, in CSS pixels. */
 export const MIN_HEIGHT = 160
 export const DEFAULT_HEIGHT = 440
+export const MIN_WIDTH = 280
+export const DEFAULT_WIDTH = 560
+
+const size = (v: unknown, min: number, fallback: number): number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback
 
 /**
  * Reads the remembered state, falling back to `defaults` field by field. localStorage may be
@@ -72,17 +78,19 @@ export function recall(storage: () => Storage, defaults: Remembered): Remembered
     return defaults
   }
   if (saved === null || typeof saved !== 'object') return defaults
-  const { open, height, selected, tab, theme, entries, events } = saved as Fields<Remembered>
+  const { open, height, width, position, selected, tab, theme, entries, events } =
+    saved as Fields<Remembered>
   return {
     tab: tab === 'events' || tab === 'entries' ? tab : defaults.tab,
     theme: THEMES.includes(theme as Theme) ? (theme as Theme) : defaults.theme,
+    position: PANEL_POSITIONS.includes(position as PanelPosition)
+      ? (position as PanelPosition)
+      : defaults.position,
     entries: entriesView(entries),
     events: eventsView(events),
     open: typeof open === 'boolean' ? open : defaults.open,
-    height:
-      typeof height === 'number' && Number.isFinite(height) && height >= MIN_HEIGHT
-        ? height
-        : defaults.height,
+    height: size(height, MIN_HEIGHT, defaults.height),
+    width: size(width, MIN_WIDTH, defaults.width),
     selected: typeof selected === 'string' ? selected : defaults.selected,
   }
 }

@@ -12,7 +12,7 @@ const light = {
   '--accent': '#2563eb',
   '--accent-fg': '#ffffff',
   '--danger': '#b91c1c',
-  '--shadow': '0 -4px 24px rgb(0 0 0 / 0.18)',
+  '--shadow': '0 0 24px rgb(0 0 0 / 0.18)',
   '--fresh': '#15803d',
   '--stale': '#b45309',
   '--loading': '#1d4ed8',
@@ -28,7 +28,7 @@ const dark: typeof light = {
   '--accent': '#60a5fa',
   '--accent-fg': '#0b1220',
   '--danger': '#f87171',
-  '--shadow': '0 -4px 24px rgb(0 0 0 / 0.6)',
+  '--shadow': '0 0 24px rgb(0 0 0 / 0.6)',
   '--fresh': '#4ade80',
   '--stale': '#fbbf24',
   '--loading': '#60a5fa',
@@ -64,8 +64,16 @@ select,input{background:var(--bg);border:1px solid var(--border);border-radius:4
 .toggle{position:fixed;z-index:2147483646;width:44px;height:44px;border-radius:22px;padding:0;background:var(--accent);color:var(--accent-fg);border:none;box-shadow:0 2px 10px rgb(0 0 0 / 0.3);font-weight:700;font-size:12px}
 .toggle.top-left{top:12px;left:12px}.toggle.top-right{top:12px;right:12px}
 .toggle.bottom-left{bottom:12px;left:12px}.toggle.bottom-right{bottom:12px;right:12px}
-.panel{position:fixed;z-index:2147483647;left:0;right:0;bottom:0;display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border-top:1px solid var(--border);box-shadow:var(--shadow)}
-.resize{height:6px;margin:-3px 0 0;border:none;cursor:ns-resize;flex:none;touch-action:none}
+.panel{position:fixed;z-index:2147483647;display:flex;flex-direction:column;background:var(--bg);color:var(--fg);box-shadow:var(--shadow);container-type:inline-size;max-width:100vw;max-height:100vh}
+.panel.bottom{left:0;right:0;bottom:0;border-top:1px solid var(--border)}
+.panel.top{left:0;right:0;top:0;border-bottom:1px solid var(--border)}
+.panel.left{top:0;bottom:0;left:0;border-right:1px solid var(--border)}
+.panel.right{top:0;bottom:0;right:0;border-left:1px solid var(--border)}
+.resize{position:absolute;z-index:3;margin:0;padding:0;border:none;touch-action:none}
+.bottom>.resize,.top>.resize{left:0;right:0;height:6px;cursor:ns-resize}
+.bottom>.resize{top:0}.top>.resize{bottom:0}
+.left>.resize,.right>.resize{top:0;bottom:0;width:6px;cursor:ew-resize}
+.left>.resize{right:0}.right>.resize{left:0}
 .resize:hover,.resize:focus-visible{background:var(--accent)}
 header{display:flex;align-items:center;gap:8px;padding:4px 10px;border-bottom:1px solid var(--border);flex:none;flex-wrap:wrap}
 header h2{font-size:13px;margin:0;font-weight:700}
@@ -144,7 +152,7 @@ button:disabled{opacity:.5;cursor:not-allowed}
 .event-payload{flex:none;max-height:45%;overflow:auto;border-top:1px solid var(--border);padding:4px 10px}
 .event-payload pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .confirm{display:inline-flex;gap:4px}
-@media (max-width:700px){
+@container (max-width:700px){
 .body{flex-direction:column;overflow:auto}
 .overview{flex:none;border-right:none;border-bottom:1px solid var(--border);overflow:visible}
 .details{flex:none;min-height:70vh}
@@ -153,7 +161,7 @@ button:disabled{opacity:.5;cursor:not-allowed}
 .toolbar{flex-wrap:wrap}
 .toolbar input{width:120px}
 .entry-details{position:absolute;inset:0;border-left:none;z-index:2}
-header select{max-width:calc(100vw - 130px)}
+header select{max-width:calc(100cqw - 130px)}
 }
 ${uplotCss}
 `

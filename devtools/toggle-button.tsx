@@ -1,5 +1,5 @@
+import { SHORTCUT } from './names.js'
 import type { ButtonPosition } from './options.js'
-import { SHORTCUT } from './shortcut.js'
 
 /** Props of {@link ToggleButton}. */
 export interface ToggleButtonProps {

@@ -105,6 +105,11 @@ export class AsyncCache<K = unknown, V = unknown> {
    * but the app can reload this cache's keys.
    */
   reloader: ((key: K) => Promise<unknown>) | undefined = undefined
+  /**
+   * How tools read a key, set by the layer that makes the keys: the `asyncCache` wrapper's read
+   * as calls, `fetchProduct(7)`. `undefined`: as the core's `describeKey(key)` reads them.
+   */
+  describeKey: ((key: K) => string) | undefined = undefined
 
   readonly #ttlMs: number
   readonly #swrMs: number

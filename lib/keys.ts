@@ -411,6 +411,19 @@ export function describeKey(key: unknown, callee?: string): string {
   return callee !== undefined && body.startsWith('(') ? `${callee}${body}` : body
 }
 
+/**
+ * The argument list an {@link argsKey} key was made from, where the key holds it whole: no
+ * argument, one atom (its own key) or one flat record (its JSON). `undefined` for any other key,
+ * which only describes its arguments.
+ */
+export function argsOfKey(key: HashKey): unknown[] | undefined {
+  if (typeof key !== 'string' || key === '') return [key]
+  const c = key.charCodeAt(0)
+  if (c === 123) return [JSON.parse(key)]
+  if (c > 1) return [key]
+  return key === `${CONTENT}()` ? [] : undefined
+}
+
 function describeAtom(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`
   return Object.is(value, -0) ? '0' : String(value)

@@ -1,5 +1,13 @@
 import { AsyncCache } from './cache.js'
-import { argKey, argsKey, type HashKey, makeHashable, methodKey } from './keys.js'
+import {
+  argKey,
+  argsKey,
+  argsOfKey,
+  describeKey,
+  type HashKey,
+  makeHashable,
+  methodKey,
+} from './keys.js'
 import type { Loader, LoadOptions } from './loading.js'
 import type { AsyncCacheOptions } from './options.js'
 import { type RetryOption, retrying, retryPolicy } from './retry.js'
@@ -180,6 +188,28 @@ export function asyncCache(options: AsyncCacheWrapperOptions = {}): AsyncCacheDe
         }
       },
     })
+    // For tools: keys read as calls of the cache's name (the option survives minification, a
+    // function's name does not), and a key that holds its arguments whole can be loaded again.
+    const callee = cache.name ?? ''
+    cache.describeKey = (key) => describeKey(key, callee)
+    if (customKey === undefined) {
+      cache.reloader = (key) => {
+        const args = argsOfKey(key)
+        if (args !== undefined) {
+          return cache.getOrLoad(
+            key,
+            loaderOf(key, () => fn(...args)),
+            { refresh: true },
+          )
+        }
+        const call = describeKey(key, callee)
+        return Promise.reject(
+          new TypeError(
+            `asyncCache cannot call ${call} again: a key keeps the arguments whole only for no argument, one primitive or one flat record (never a method's instance)`,
+          ),
+        )
+      }
+    }
     caches.set(cached, cache as AsyncCache<HashKey, unknown>)
     return cached as unknown as CachedFunction<F>
   }

@@ -60,6 +60,10 @@ export const entries: Entry[] = [
     budget: 4_915,
   },
   { specifier: 'asynccache/devtools', file: 'devtools/index.ts' },
+  {
+    specifier: 'asynccache/devtools under the production condition (the no-op)',
+    file: 'devtools/noop.ts',
+  },
   { specifier: 'asynccache/react', file: 'lib/react/index.ts', peers: true, ownBudget: KB },
   { specifier: 'asynccache/preact', file: 'lib/preact/index.ts', peers: true, ownBudget: KB },
 ]

@@ -1,4 +1,4 @@
-import { AsyncCache, unregisterCache } from 'asynccache'
+import { AsyncCache, asyncCache, unregisterCache } from 'asynccache'
 import { type DevtoolsOptions, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
 import { cachedFetch } from 'asynccache/fetch'
 import type uPlot from 'uplot'
@@ -125,32 +125,26 @@ describe('devtools: inspecting real caches in Chromium', () => {
     expect(find('.entry-details .response p').textContent).toMatch(/^HTTP 200 OK · \d+ B · /)
   })
 
-  test('at 390×844 nothing overflows horizontally: panel, table and the details pane fit', async () => {
-    await page.viewport(390, 844)
-    const cache = track(
-      new AsyncCache<string, unknown>({ maxsize: 50, policy: 'LFU', name: 'narrow' }),
-    )
-    for (let i = 0; i < 30; i++) {
-      cache.set(`/a/rather/long/key/that/would/push/the/table/out/of/the/screen/${i}`, { i })
-    }
+  test('Refresh calls a wrapped function again over real HTTP: its entry reads fetchProduct(7)', async () => {
+    const fetchProduct = asyncCache({ maxsize: 10 })(async function fetchProduct(id: number) {
+      const response = await fetch(dataUrl(`product-${id}`))
+      return (await response.json()) as unknown
+    })
+    track(fetchProduct.cacheInstance)
     mount()
-    const panel = find('.panel')
-    const table = find('.viewport table')
-    const viewport = find('.viewport')
-    expect(panel.scrollWidth).toBeLessThanOrEqual(panel.clientWidth)
-    expect(viewport.scrollWidth).toBeLessThanOrEqual(viewport.clientWidth)
-    expect(table.getBoundingClientRect().right).toBeLessThanOrEqual(390)
-    // Stacked: the graph above the cards above the table.
-    const top = (s: string) => find(s).getBoundingClientRect().top
-    expect(top('.graph')).toBeLessThan(top('.cards'))
-    expect(top('.cards')).toBeLessThan(top('.details'))
-
+    await fetchProduct(7)
+    expect(await requestCount('product-7')).toBe(1)
+    await redrawn(() => shadow().querySelectorAll('.viewport tbody tr').length).toBe(1)
+    expect(find('.viewport tbody td.key').textContent).toBe('fetchProduct(7)')
     find('.viewport tbody tr').click()
-    const pane = find('.entry-details')
-    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth)
-    expect(pane.getBoundingClientRect().right).toBeLessThanOrEqual(390)
-    expect(panel.scrollWidth).toBeLessThanOrEqual(panel.clientWidth)
-    await page.screenshot({ path: '../../test-output/devtools-narrow.png' })
+    expect(find('.entry-details h3').textContent).toBe('fetchProduct(7)')
+    expect(find('.entry-details .tree').textContent).toContain('count: 1')
+
+    button('Refresh').click()
+    await expect.poll(() => requestCount('product-7')).toBe(2)
+    await redrawn(() => find('.entry-details .tree').textContent).toContain('count: 2')
+    expect(await fetchProduct(7)).toMatchObject({ count: 2 }) // the app now gets the new value
+    expect(await requestCount('product-7')).toBe(2)
   })
 
   test('the chart follows the OS colour scheme live, and the theme picked in the panel', async () => {
@@ -189,5 +183,84 @@ describe('devtools: inspecting real caches in Chromium', () => {
     expect(find('th[aria-sort=ascending]').textContent).toBe('TTL left ▲')
     expect(find('.entry-details h3').textContent).toBe('"second"')
     await page.screenshot({ path: '../../test-output/devtools-details.png' })
+  })
+
+  /** Fills a cache with keys long enough to push a table that did not fit off the screen. */
+  function longKeys(name: string): void {
+    const cache = track(new AsyncCache<string, unknown>({ maxsize: 50, policy: 'LFU', name }))
+    for (let i = 0; i < 30; i++) {
+      cache.set(`/a/rather/long/key/that/would/push/the/table/out/of/the/screen/${i}`, { i })
+    }
+  }
+
+  /** Checks that the panel hugs `edge` of a `width`×`height` viewport and nothing of it overflows. */
+  function expectDocked(edge: string, width: number, height: number): void {
+    const panel = find('.panel')
+    const box = panel.getBoundingClientRect()
+    const hugs = { bottom: box.bottom, top: box.top, left: box.left, right: box.right }
+    expect(hugs[edge as keyof typeof hugs], `the panel's ${edge} edge`).toBe(
+      edge === 'bottom' ? height : edge === 'right' ? width : 0,
+    )
+    // Full width at the top or bottom, full height at a side, and inside the viewport.
+    if (edge === 'top' || edge === 'bottom') expect([box.left, box.right]).toEqual([0, width])
+    else expect([box.top, box.bottom]).toEqual([0, height])
+    expect(box.left).toBeGreaterThanOrEqual(0)
+    expect(box.right).toBeLessThanOrEqual(width)
+    for (const selector of ['.panel', 'header', '.overview', '.viewport', '.entry-details']) {
+      const el = find(selector)
+      expect(el.scrollWidth, `${selector} scrolls sideways`).toBeLessThanOrEqual(el.clientWidth)
+      expect(
+        el.getBoundingClientRect().right,
+        `${selector} ends off the panel`,
+      ).toBeLessThanOrEqual(box.right)
+    }
+    expect(find('.viewport table').getBoundingClientRect().right).toBeLessThanOrEqual(box.right)
+    // The handle lines the free edge, inside the panel's 1 px border.
+    const handle = find('hr.resize').getBoundingClientRect()
+    const gap = {
+      bottom: handle.top - box.top,
+      top: box.bottom - handle.bottom,
+      left: box.right - handle.right,
+      right: handle.left - box.left,
+    }[edge as 'bottom']
+    expect(gap, 'from the free edge to the handle').toBeGreaterThanOrEqual(0)
+    expect(gap, 'from the free edge to the handle').toBeLessThanOrEqual(1)
+  }
+
+  for (const edge of ['bottom', 'top', 'left', 'right'] as const) {
+    test(`position '${edge}' docks the panel to that edge at 1280×800, nothing overflowing`, async () => {
+      longKeys(`docked-${edge}`)
+      mount({ position: edge })
+      find('.viewport tbody tr').click()
+      expectDocked(edge, 1280, 800)
+      await page.screenshot({ path: `../../test-output/devtools-${edge}.png` })
+    })
+  }
+
+  for (const edge of ['bottom', 'right'] as const) {
+    test(`position '${edge}' at 390×844: the panel hugs the edge and nothing overflows`, async () => {
+      await page.viewport(390, 844)
+      longKeys(`narrow-${edge}`)
+      mount({ position: edge })
+      find('.viewport tbody tr').click()
+      expectDocked(edge, 390, 844)
+      // Stacked, as the panel is narrow: the graph above the cards above the table.
+      const top = (s: string) => find(s).getBoundingClientRect().top
+      expect(top('.graph')).toBeLessThan(top('.cards'))
+      expect(top('.cards')).toBeLessThan(top('.details'))
+      await page.screenshot({
+        path: `../../test-output/devtools-narrow${edge === 'bottom' ? '' : `-${edge}`}.png`,
+      })
+    })
+  }
+
+  test('the edge switched in the panel moves it at once', async () => {
+    longKeys('switched')
+    mount()
+    const select = find<HTMLSelectElement>('select[aria-label=Position]')
+    select.value = 'right'
+    select.dispatchEvent(new Event('change', { bubbles: true }))
+    find('.viewport tbody tr').click()
+    expectDocked('right', 1280, 800)
   })
 })

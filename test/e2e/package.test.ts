@@ -244,7 +244,8 @@ describe('the packed tarball', () => {
         'asynccache 42 1',
         'asynccache/fetch /users/1 1',
         'asynccache/persist unavailable',
-        'asynccache/devtools function Alt+Shift+C',
+        'asynccache/devtools function Alt+Shift+C needs a DOM',
+        'asynccache/devtools/production function Alt+Shift+C needs a DOM',
         'asynccache/react function function',
         'asynccache/preact function function',
       ])
@@ -257,7 +258,59 @@ describe('the packed tarball', () => {
       ).toEqual(entries)
     })
   }
+
+  test('under the production condition, asynccache/devtools is the no-op and /production the panel', () => {
+    const out = run(process.execPath, ['--conditions=production', 'node-entries.mjs', 'import'], {
+      cwd: appDir('vanilla-ts'),
+    })
+    const devtools = out.split('\n').filter((line) => line.startsWith('asynccache/devtools'))
+    expect(devtools).toEqual([
+      'asynccache/devtools function Alt+Shift+C mounts: function',
+      'asynccache/devtools/production function Alt+Shift+C needs a DOM',
+    ])
+  })
 })
+
+/**
+ * `vite build` of the app in `dir`, in a separate process as an app's build runs: the test
+ * runner's NODE_ENV=test would make Vite build for development. The built JavaScript.
+ */
+function viteBuild(dir: string): string {
+  const { NODE_ENV: _, VITEST: __, ...env } = process.env
+  const vite = join(dir, 'node_modules/vite/bin/vite.js')
+  run(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: dir, env })
+  const assets = join(dir, 'dist/assets')
+  return readdirSync(assets)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => readFileSync(join(assets, file), 'utf8'))
+    .join('\n')
+}
+
+/**
+ * A one-page app beside the others (their node_modules linked) that mounts the devtools from
+ * `specifier`, open, with no `import.meta.env.DEV` guard.
+ */
+function devtoolsApp(name: string, specifier: string): string {
+  const dir = join(work, name)
+  mkdirSync(dir)
+  symlinkSync(join(appDir('vanilla-ts'), 'node_modules'), join(dir, 'node_modules'), 'dir')
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><body><script type="module" src="/main.js"></script></body></html>\n',
+  )
+  writeFileSync(
+    join(dir, 'main.js'),
+    [
+      "import { AsyncCache } from 'asynccache'",
+      `import { mountDevtools } from '${specifier}'`,
+      "new AsyncCache({ maxsize: 10, name: 'app' }).set('answer', 42)",
+      'mountDevtools({ initialIsOpen: true })',
+      "document.body.dataset.done = 'true'",
+      '',
+    ].join('\n'),
+  )
+  return dir
+}
 
 /** The API the README's examples call: `/api/users/:id` answers `{ id }`. */
 function usersApi(): Plugin {
@@ -346,18 +399,8 @@ describe("the README's examples in the create-vite apps, in Chromium", () => {
     })
 
     test(`${name}, built (vite build, vite preview): every example runs as written, with no console error`, async () => {
-      // A separate process, as an app's `vite build` runs: the test runner's NODE_ENV=test would
-      // make Vite build for development.
-      const { NODE_ENV: _, VITEST: __, ...env } = process.env
       const dir = appDir(name)
-      run(
-        process.execPath,
-        [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
-        {
-          cwd: dir,
-          env,
-        },
-      )
+      viteBuild(dir)
       const server = await preview({
         root: dir,
         logLevel: 'error',
@@ -371,4 +414,45 @@ describe("the README's examples in the create-vite apps, in Chromium", () => {
       }
     })
   }
+
+  /** Strings only the panel's code holds: its shadow root, its graph's title. */
+  const panelMarkers = ['attachShadow', 'Hits, misses and evictions per second']
+
+  /** Serves a built app; the text of the devtools' panel once the page has run, or null. */
+  async function panelText(dir: string): Promise<string | null> {
+    const server = await preview({
+      root: dir,
+      logLevel: 'error',
+      preview: { host: '127.0.0.1', port: 0 },
+    })
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      await page.goto(server.resolvedUrls?.local[0] as string)
+      await page.locator('body[data-done="true"]').waitFor({ state: 'attached' })
+      expect(errors).toEqual([])
+      if ((await page.locator('[data-asynccache-devtools]').count()) === 0) return null
+      return await page.locator('[data-asynccache-devtools] .panel').textContent()
+    } finally {
+      await context.close()
+      await server.close()
+    }
+  }
+
+  test('a production build that forgot the DEV guard: asynccache/devtools ships no panel and mounts none', async () => {
+    const dir = devtoolsApp('devtools-unguarded', 'asynccache/devtools')
+    const code = viteBuild(dir)
+    expect(code).toContain('maxsize') // the app's own use of the core is there
+    for (const marker of panelMarkers) expect(code).not.toContain(marker)
+    expect(await panelText(dir)).toBeNull()
+  })
+
+  test('a production build importing asynccache/devtools/production ships the panel, which opens', async () => {
+    const dir = devtoolsApp('devtools-production', 'asynccache/devtools/production')
+    const code = viteBuild(dir)
+    for (const marker of panelMarkers) expect(code).toContain(marker)
+    expect(await panelText(dir)).toContain('Hits, misses and evictions per second')
+  })
 })

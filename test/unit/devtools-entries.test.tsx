@@ -1,4 +1,4 @@
-import { AsyncCache } from 'asynccache'
+import { AsyncCache, asyncCache } from 'asynccache'
 import { persist } from 'asynccache/persist'
 import { IDBFactory } from 'fake-indexeddb'
 import { render } from 'preact'
@@ -486,6 +486,34 @@ describe('devtools Entries: status, details and actions', () => {
     press('Refresh')
     expect(reloaded).toEqual(['k'])
     expect(cache.peek('k')).toBe(2)
+  })
+
+  test("a wrapped function's entries read as calls; Refresh calls it again, or says why it cannot", async () => {
+    let version = 0
+    const fetchProduct = asyncCache()(async function fetchProduct(id: number, lang?: string) {
+      return { id, lang, version: ++version }
+    })
+    await fetchProduct(7)
+    show(fetchProduct.cacheInstance as unknown as AsyncCache<string, unknown>)
+    expect(rows().map((row) => row[0])).toEqual(['fetchProduct(7)'])
+    pick(0)
+    expect(button('Refresh').disabled).toBe(false)
+    await act(async () => {
+      button('Refresh').click()
+    })
+    expect(fetchProduct.cacheInstance.peek(7)).toEqual({ id: 7, lang: undefined, version: 2 })
+
+    await fetchProduct(8, 'en')
+    show(fetchProduct.cacheInstance as unknown as AsyncCache<string, unknown>, 1)
+    const row = rows().findIndex((r) => r[0] === 'fetchProduct(8, "en")')
+    pick(row)
+    await act(async () => {
+      button('Refresh').click()
+    })
+    expect(container.querySelector('.entry-details p[role=status]')?.textContent).toBe(
+      'Refresh failed: asyncCache cannot call fetchProduct(8, "en") again: a key keeps the arguments whole only for no argument, one primitive or one flat record (never a method\'s instance)',
+    )
+    expect(version).toBe(3) // 7 twice and 8 once: no call for the refresh that could not be
   })
 
   test('a cachedFetch response shows its status, headers and decoded JSON body', () => {

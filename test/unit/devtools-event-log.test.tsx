@@ -25,7 +25,7 @@ function Harness({ recorder }: { recorder: Recorder }) {
       total={recorder.total}
       view={view}
       onView={(change) => setView((v) => ({ ...v, ...change }))}
-      label={(key) => keyLabel(key, recorder.cache.name, undefined)}
+      label={(key) => keyLabel(key, recorder.cache.describeKey, undefined)}
     />
   )
 }

@@ -270,6 +270,55 @@ describe('mountDevtools', () => {
     expect(again.querySelector('.entry-details h3')?.textContent).toBe('"alpha"')
   })
 
+  test('position docks the panel to an edge; the edge picked in the panel and its size are remembered', async () => {
+    named('docked')
+    const panel = () => shadow().querySelector('.panel') as HTMLElement
+    const handle = () => shadow().querySelector('hr.resize') as HTMLElement
+    const first = mount({ initialIsOpen: true, position: undefined })
+    expect(panel().className).toBe('panel bottom') // undefined: the default
+    first()
+    localStorage.clear()
+    const unmount = mount({ initialIsOpen: true, position: 'left' })
+    expect(panel().className).toBe('panel left')
+    expect(panel().style.width).toBe('560px')
+    expect(handle().getAttribute('aria-orientation')).toBe('vertical')
+    // At the left, the free edge is the right one: ArrowRight grows the panel.
+    handle().dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }))
+    await frame()
+    expect(panel().style.width).toBe('584px')
+
+    const position = shadow().querySelector('select[aria-label=Position]') as HTMLSelectElement
+    expect([...position.options].map((o) => o.textContent)).toEqual([
+      'dock bottom',
+      'dock top',
+      'dock left',
+      'dock right',
+    ])
+    position.value = 'top'
+    position.dispatchEvent(new Event('change', { bubbles: true }))
+    expect(panel().className).toBe('panel top')
+    expect(panel().style.height).toBe('440px')
+    expect(handle().getAttribute('aria-orientation')).toBe('horizontal')
+    // At the top, the free edge is the bottom one: ArrowDown grows the panel, ArrowUp shrinks it.
+    handle().dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }))
+    await frame()
+    expect(panel().style.height).toBe('416px')
+    expect(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '')).toMatchObject({
+      position: 'top',
+      height: 416,
+      width: 584,
+    })
+    unmount()
+
+    mount({ initialIsOpen: true, position: 'right' }) // the edge picked in the panel wins
+    expect(panel().className).toBe('panel top')
+    expect(panel().style.height).toBe('416px')
+    const again = shadow().querySelector('select[aria-label=Position]') as HTMLSelectElement
+    again.value = 'right'
+    again.dispatchEvent(new Event('change', { bubbles: true }))
+    expect(panel().style.width).toBe('584px')
+  })
+
   test('event-driven redraws keep their gap: a storm of events redraws once per gap, not per frame', async () => {
     const cache = named('storm')
     mount({ initialIsOpen: true })
@@ -440,6 +489,9 @@ describe('mountDevtools', () => {
       "mountDevtools: buttonPosition must be one of 'top-left', 'top-right', 'bottom-left', 'bottom-right', got \"middle\"",
     )
     expect(() => mountDevtools({ theme: 'blue' as never })).toThrow(TypeError)
+    expect(() => mountDevtools({ position: 'bottom-right' as never })).toThrow(
+      "mountDevtools: position must be one of 'bottom', 'top', 'left', 'right', got \"bottom-right\"",
+    )
     expect(() => mountDevtools({ window: 1.5 })).toThrow(
       'mountDevtools: window must be an integer number of seconds from 2 to 3600, got 1.5',
     )
