@@ -207,9 +207,8 @@ export function mountDevtools(options?: DevtoolsOptions): () => void {
   }
 
   const sync = (): void => {
-    // The registry lists unnamed caches too; the panel shows the named ones and those given.
-    const named = listCaches().filter((cache) => cache.name !== undefined)
-    const wanted = new Set<AsyncCache>([...o.caches, ...named])
+    // Every live cache, named or not (an unnamed one is labelled `cache N`), and those given.
+    const wanted = new Set<AsyncCache>([...o.caches, ...listCaches()])
     const known = new Map<AsyncCache, WeakRef<Recorder>>()
     for (const ref of shown) {
       const recorder = ref.deref()

@@ -35,7 +35,9 @@ export const entries: Entry[] = [
   // option cannot be shaken out of a bundle that does not use it.
   // 10.25 KB until the hooks' core half (issue 13: observe, watch, retry, dehydrate/hydrate,
   // 10,199 to 12,261 bytes; an app using asyncCache alone pays 751 of them: watch and retry).
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12.25 * KB },
+  // 12.25 KB until the review's fixes (deferred evictions, copy-on-write listeners) and the
+  // wrapper's labels and reloader (12,261 to 12,608).
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12_736 },
   {
     // Issue 11's second size target: an app that imports only the class (all three policies
     // come with it: the policy is named by a string).
@@ -43,7 +45,7 @@ export const entries: Entry[] = [
     file: 'lib/index.ts',
     imports: ['AsyncCache'],
     target: 4 * KB,
-    budget: 8_064,
+    budget: 8_192,
   },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {

@@ -79,6 +79,8 @@ async function frame(): Promise<void> {
 }
 
 beforeEach(() => {
+  // Every live cache is listed, named or not: each test starts with a registry of its own.
+  for (const cache of listCaches()) unregisterCache(cache)
   localStorage.clear()
   vi.useFakeTimers({
     // performance too: a redraw's measured cost then is 0, so the redraw gap is MIN_GAP_MS exactly.
@@ -130,6 +132,21 @@ describe('mountDevtools', () => {
     const labels = [...select.options].map((o) => o.textContent)
     expect(labels).toEqual(['cache 1 · LFU · 0/3', 'users · LRU · 0/10', 'posts · LRU · 0/10'])
     expect(users.listening).toBe(true)
+  })
+
+  test('an unnamed cache the app never handed over is listed too, labelled by its place', async () => {
+    const unnamed = new AsyncCache<string, number>({ maxsize: 4 })
+    mount()
+    button(/^Open/).click()
+    await frame()
+    const select = shadow().querySelector('select[aria-label=Cache]') as HTMLSelectElement | null
+    const labels =
+      select === null
+        ? [shadow().textContent ?? '']
+        : [...select.options].map((o) => o.textContent ?? '')
+    expect(labels.some((l) => l.includes('cache 1') && l.includes('0/4'))).toBe(true)
+    expect(unnamed.listening).toBe(true)
+    unregisterCache(unnamed)
   })
 
   test('the selector switches cache, and the actions reset stats and clear the chosen cache', async () => {
