@@ -1,4 +1,4 @@
-import { AsyncCache, asyncCache, unregisterCache } from 'asynccache'
+import { AsyncCache, asyncCache, listCaches, unregisterCache } from 'asynccache'
 import { type DevtoolsOptions, HOST_ATTRIBUTE, mountDevtools } from 'asynccache/devtools'
 import { cachedFetch } from 'asynccache/fetch'
 import type uPlot from 'uplot'
@@ -67,6 +67,8 @@ const dark = (on: boolean) =>
   })
 
 beforeEach(async () => {
+  // Every live cache is listed, named or not: each test starts with a registry of its own.
+  for (const cache of listCaches()) unregisterCache(cache)
   localStorage.clear()
   await resetTestApi()
   await page.viewport(1280, 800)

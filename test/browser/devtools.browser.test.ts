@@ -1,4 +1,4 @@
-import { AsyncCache, unregisterCache } from 'asynccache'
+import { AsyncCache, listCaches, unregisterCache } from 'asynccache'
 import {
   type DevtoolsChart,
   type DevtoolsOptions,
@@ -47,6 +47,8 @@ function button(label: string): HTMLButtonElement {
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve))
 
 beforeEach(async () => {
+  // Every live cache is listed, named or not: each test starts with a registry of its own.
+  for (const cache of listCaches()) unregisterCache(cache)
   localStorage.clear()
   await page.viewport(1280, 800)
 })
