@@ -658,14 +658,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       // eviction is told by the caller, once the new entry is complete (#announce).
       i = this.#order.coldest()
       const reason = this.#state(i) === EXPIRED ? 'expired' : 'capacity'
-      if (this.#listeners.size > 0) {
-        this.#pending.push({
-          type: 'evict',
-          key: this.#keys[i] as K,
-          value: this.#values[i] as V,
-          reason,
-        })
-      }
+      this.#tellLater(i, reason)
       this.#unlink(i, reason)
     }
     this.#index.set(key, i)
@@ -713,16 +706,20 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Evicts slot `i`, its event kept for #announce: the call in progress may not be complete. */
   #drop(i: number, reason: EvictReason): void {
-    if (this.#listeners.size > 0) {
-      this.#pending.push({
-        type: 'evict',
-        key: this.#keys[i] as K,
-        value: this.#values[i] as V,
-        reason,
-      })
-    }
+    this.#tellLater(i, reason)
     this.#unlink(i, reason)
     this.#release(i)
+  }
+
+  /** Keeps the eviction of slot `i` for #announce, while someone listens. */
+  #tellLater(i: number, reason: EvictReason): void {
+    if (this.#listeners.size === 0) return
+    this.#pending.push({
+      type: 'evict',
+      key: this.#keys[i] as K,
+      value: this.#values[i] as V,
+      reason,
+    })
   }
 
   /**
