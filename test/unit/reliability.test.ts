@@ -49,6 +49,12 @@ describe('an option given as undefined means its default', () => {
     expect(fetchUser.cacheInstance.name).toBe('fetchUser')
   })
 
+  test('null is not undefined: asyncCache({ maxsize: null }) is refused, not defaulted', () => {
+    expect(() => asyncCache({ maxsize: null as never })(async () => 1)).toThrow(
+      'maxsize must be a positive integer (1 or more), got null',
+    )
+  })
+
   test('every AsyncCache option but maxsize may be undefined', () => {
     const cache = new AsyncCache({
       maxsize: 2,
