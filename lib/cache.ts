@@ -798,7 +798,7 @@ export class AsyncCache<K = unknown, V = unknown> {
   #emit(init: CacheEventInit<K, V>, now = this.now()): void {
     const event = init as CacheEvent<K, V>
     event.time = now
-    this.#listeners.tell(event, `a '${event.type}' event`)
+    this.#listeners.tell(event, `a listener threw on a '${event.type}' event`)
   }
 
   /** Counts a lookup as a hit or a miss, and tells the listeners. */

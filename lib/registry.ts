@@ -30,7 +30,8 @@ function registry(): Registry {
 }
 
 // Told from a copy: a listener that subscribes or leaves meanwhile changes the next change's list.
-const changed = (r: Registry) => tell([...r.listeners], undefined, 'a change of the registry')
+const changed = (r: Registry) =>
+  tell([...r.listeners], undefined, 'a listener threw on a change of the registry')
 
 // Made on first use: importing the library touches no global.
 let finalizer: FinalizationRegistry<WeakRef<Named>> | undefined

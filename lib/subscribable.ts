@@ -42,13 +42,16 @@ export class ListenerList<A> {
   }
 }
 
-/** Calls every listener with `arg`; one that throws is reported on the console, naming `what`. */
+/**
+ * Calls every listener with `arg`; one that throws is reported on the console with `what`
+ * ("a listener threw on …"), and the others are still told.
+ */
 export function tell<A>(listeners: Iterable<(arg: A) => void>, arg: A, what: string): void {
   for (const listener of listeners) {
     try {
       listener(arg)
     } catch (error) {
-      console.error(`asynccache: a listener threw on ${what}`, error)
+      console.error(`asynccache: ${what}`, error)
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { CacheEvent, CacheListener } from './events.js'
+import { ListenerList } from './subscribable.js'
 
 /** What watching needs of a cache: its event stream. */
 interface EventStream<K, V> {
@@ -14,24 +15,24 @@ const UNCHANGED = new Set(['hit', 'miss', 'stats-reset'])
  * watches pays nothing.
  */
 class Watchers<K, V> {
-  /** Copied on write, so that dispatching never copies and a watcher may leave mid-event. */
-  readonly #byKey = new Map<K, CacheListener<K, V>[]>()
+  readonly #byKey = new Map<K, ListenerList<CacheEvent<K, V>>>()
   #unsubscribe: (() => void) | undefined
 
   constructor(readonly stream: EventStream<K, V>) {}
 
   add(key: K, listener: CacheListener<K, V>): () => void {
-    this.#byKey.set(key, [...(this.#byKey.get(key) ?? []), listener])
+    let list = this.#byKey.get(key)
+    if (list === undefined) {
+      list = new ListenerList()
+      this.#byKey.set(key, list)
+    }
+    const leave = list.add(listener as (event: CacheEvent<K, V>) => void, 'watch')
     this.#unsubscribe ??= this.stream.subscribe(this.#dispatch)
-    let watching = true
+    const watched = list
     return () => {
-      if (!watching) return
-      watching = false
-      const list = this.#byKey.get(key) ?? []
-      const at = list.indexOf(listener)
-      const rest = [...list.slice(0, at), ...list.slice(at + 1)]
-      if (rest.length > 0) this.#byKey.set(key, rest)
-      else this.#byKey.delete(key)
+      leave()
+      if (watched.size > 0 || this.#byKey.get(key) !== watched) return
+      this.#byKey.delete(key)
       if (this.#byKey.size === 0) {
         this.#unsubscribe?.()
         this.#unsubscribe = undefined
@@ -41,21 +42,11 @@ class Watchers<K, V> {
 
   readonly #dispatch = (event: CacheEvent<K, V>): void => {
     if (UNCHANGED.has(event.type)) return
+    const what = `a watcher threw on a '${event.type}' event`
     if (event.type === 'clear') {
-      for (const list of [...this.#byKey.values()]) tell(list, event)
+      for (const list of [...this.#byKey.values()]) list.tell(event, what)
     } else if ('key' in event) {
-      const list = this.#byKey.get(event.key as K)
-      if (list !== undefined) tell(list, event)
-    }
-  }
-}
-
-function tell<K, V>(list: CacheListener<K, V>[], event: CacheEvent<K, V>): void {
-  for (const listener of list) {
-    try {
-      listener(event)
-    } catch (error) {
-      console.error(`asynccache: a watcher threw on a '${event.type}' event`, error)
+      this.#byKey.get(event.key as K)?.tell(event, what)
     }
   }
 }
@@ -68,9 +59,6 @@ export function watchKey<K, V>(
   key: K,
   listener: CacheListener<K, V>,
 ): () => void {
-  if (typeof listener !== 'function') {
-    throw new TypeError(`watch: listener must be a function, got ${typeof listener}`)
-  }
   let watchers = watchersOf.get(cache) as Watchers<K, V> | undefined
   if (watchers === undefined) {
     watchers = new Watchers(cache)
