@@ -1,21 +1,25 @@
 import { grown, type Policy } from './policy.js'
 
-/** Marks "no slot" in the link arrays; slots are < 2^32 - 1. */
-const NIL = 0xffffffff
+/**
+ * Marks "no slot" in the link arrays. -1, which the interface answers for "none", keeps
+ * `#head` and `#tail` small integers: 0xffffffff is no small integer, so the engine kept them as
+ * boxed doubles, converted on every link and unlink.
+ */
+const NIL = -1
 
 /**
  * Least recently used: one doubly linked list threaded through two typed arrays,
  * coldest at `head`, hottest at `tail`.
  */
 export class LRU implements Policy {
-  #next: Uint32Array
-  #prev: Uint32Array
+  #next: Int32Array
+  #prev: Int32Array
   #head = NIL
   #tail = NIL
 
   constructor(capacity: number) {
-    this.#next = new Uint32Array(capacity)
-    this.#prev = new Uint32Array(capacity)
+    this.#next = new Int32Array(capacity)
+    this.#prev = new Int32Array(capacity)
   }
 
   add(i: number): void {
@@ -41,21 +45,19 @@ export class LRU implements Policy {
   }
 
   coldest(): number {
-    return this.#head === NIL ? -1 : this.#head
+    return this.#head
   }
 
   hotter(i: number): number {
-    const n = this.#next[i]
-    return n === NIL ? -1 : n
+    return this.#next[i]
   }
 
   hottest(): number {
-    return this.#tail === NIL ? -1 : this.#tail
+    return this.#tail
   }
 
   colder(i: number): number {
-    const p = this.#prev[i]
-    return p === NIL ? -1 : p
+    return this.#prev[i]
   }
 
   frequency(): undefined {
