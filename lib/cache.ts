@@ -257,24 +257,24 @@ export class AsyncCache<K = unknown, V = unknown> {
     const ttl = options?.ttl === undefined ? this.#ttlMs : ttlMs(options.ttl)
     const stamped = ttl > 0 || this.#born !== null
     const listening = this.#listeners.size > 0
-    // One reading of the clock serves the stamp and every event of this call.
-    const now = stamped || listening ? this.now() : 0
+    // One reading of the clock serves every decision, the stamp and every event of this call.
+    const now = stamped || listening ? this.now() : undefined
     // Measured first: a value the cache refuses to measure leaves everything as it was.
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
     if (this.#loads.busy) this.#loads.supersede(key)
     if (size > this.#budget) {
-      this.#refuse(key)
+      this.#refuse(key, now)
       return this
     }
-    let i = this.#live(key)
+    let i = this.#live(key, now)
     if (i === undefined) {
-      i = this.#insert(key, value, 1, size)
+      i = this.#insert(key, value, 1, size, false, now)
     } else {
       this.#setValue(i, value, size)
       this.#order.touch(i)
     }
     if (stamped) this.#stamp(i, ttl, now)
-    if (this.#totalSize > this.#budget) this.#fit(i)
+    if (this.#totalSize > this.#budget) this.#fit(i, now)
     if (listening) {
       this.#announce(now)
       this.#emit({ type: 'set', key, value }, now)
@@ -324,13 +324,13 @@ export class AsyncCache<K = unknown, V = unknown> {
    * expired, a miss). True if there was a fresh or stale entry. Emits `expire`.
    */
   expire(key: K): boolean {
-    const i = this.#live(key)
+    const now = this.now()
+    const i = this.#live(key, now)
     if (i === undefined) {
-      this.#announce()
+      this.#announce(now)
       return false
     }
     this.#track(true)
-    const now = this.now()
     ;(this.#expires as Float64Array)[i] = Math.min((this.#expires as Float64Array)[i], now)
     // Told, so that what shows the key (a hook, the devtools) learns it is stale now.
     if (this.#listeners.size > 0) this.#emit({ type: 'expire', key }, now)
@@ -339,15 +339,21 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Removes every expired entry now (stale ones stay); returns how many left. */
   purgeExpired(): number {
+    return this.#purge()
+  }
+
+  /** {@link purgeExpired} at `now`: a walk that purges first decides with the same reading. */
+  #purge(now?: number): number {
     if (this.#expires === null) return 0
+    const t = now ?? this.now()
     // Found first, removed after: an evict listener may change the cache under a walk.
     const expired: number[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
-      if (this.#state(i) === EXPIRED) expired.push(i)
+      if (this.#state(i, t) === EXPIRED) expired.push(i)
     }
     let removed = 0
     for (const i of expired) {
-      if (this.#holds(i) && this.#state(i) === EXPIRED) {
+      if (this.#holds(i) && this.#state(i, t) === EXPIRED) {
         this.#evict(i, 'expired')
         removed++
       }
@@ -469,11 +475,11 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Fresh and stale entries, hottest first, for tools; expired ones met are removed first. */
   inspect(): EntrySnapshot<K, V>[] {
-    this.purgeExpired()
     const now = this.now()
+    this.#purge(now)
     const out: EntrySnapshot<K, V>[] = []
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
-      const state = this.#state(i)
+      const state = this.#state(i, now)
       if (state === EXPIRED) continue
       const expires = this.#expires?.[i] ?? Infinity
       const born = this.#born?.[i] ?? Number.NaN
@@ -512,10 +518,11 @@ export class AsyncCache<K = unknown, V = unknown> {
    * in reverse, hottest first); expired ones met are removed first.
    */
   dump(): EntryRecord<K, V>[] {
-    this.purgeExpired()
+    const now = this.now()
+    this.#purge(now)
     const out: EntryRecord<K, V>[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
-      if (this.#state(i) !== EXPIRED) out.push(this.#record(i))
+      if (this.#state(i, now) !== EXPIRED) out.push(this.#record(i))
     }
     return out
   }
@@ -560,15 +567,16 @@ export class AsyncCache<K = unknown, V = unknown> {
       max: Number.MAX_SAFE_INTEGER,
       allowed: 'a positive integer',
     })
-    if (this.#live(key) !== undefined) return 'held'
-    if (expiresAt !== null && this.now() >= expiresAt + this.#swrMs) return 'expired'
+    const now = this.now()
+    if (this.#live(key, now) !== undefined) return 'held'
+    if (expiresAt !== null && now >= expiresAt + this.#swrMs) return 'expired'
     // Under a size budget a record must fit in the room memory leaves: it ranks below memory.
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
     if (this.#totalSize + size > this.#budget) return 'outranked'
     if (this.#index.size >= this.maxsize) {
       const victim = this.#order.coldest()
       if (!(frequency > (this.#order.frequency(victim) ?? Infinity))) return 'outranked'
-      this.#drop(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+      this.#drop(victim, this.#state(victim, now) === EXPIRED ? 'expired' : 'capacity')
     }
     const i = this.#insert(key, value, frequency, size, true)
     if (expiresAt !== null && expiresAt !== Infinity) this.#track(true)
@@ -612,16 +620,17 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   *#freshSlots(): Generator<number> {
-    this.purgeExpired()
+    const now = this.now()
+    this.#purge(now)
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
-      if (this.#state(i) === FRESH) yield i
+      if (this.#state(i, now) === FRESH) yield i
     }
   }
 
   /** The slot of `key` if it holds a fresh or stale entry; an expired one met here is removed. */
-  #live(key: K): number | undefined {
+  #live(key: K, now?: number): number | undefined {
     const i = this.#index.get(key)
-    return i === undefined || this.#meet(i) === EXPIRED ? undefined : i
+    return i === undefined || this.#meet(i, now) === EXPIRED ? undefined : i
   }
 
   /**
@@ -629,22 +638,33 @@ export class AsyncCache<K = unknown, V = unknown> {
    * that its bookkeeping never outlives it (the original leaked its expiry table and evicted
    * the wrong key here) and a later `set` makes a new entry.
    */
-  #meet(i: number): number {
-    const state = this.#state(i)
+  #meet(i: number, now?: number): number {
+    const state = this.#state(i, now)
     if (state === EXPIRED) this.#drop(i, 'expired')
     return state
   }
 
-  /** FRESH, STALE or EXPIRED, and nothing else: #meet is the one that removes. */
-  #state(i: number): number {
+  /**
+   * FRESH, STALE or EXPIRED at `now`, and nothing else: #meet is the one that removes. A call
+   * that decides more than once passes the one reading of the clock it took (a read costs more
+   * than the rest of a hit); otherwise the clock is read here, only for an entry that expires.
+   */
+  #state(i: number, now?: number): number {
     const expires = this.#expires === null ? Infinity : this.#expires[i]
     if (expires === Infinity) return FRESH
-    const now = this.now()
-    return now < expires ? FRESH : now < expires + this.#swrMs ? STALE : EXPIRED
+    const t = now ?? this.now()
+    return t < expires ? FRESH : t < expires + this.#swrMs ? STALE : EXPIRED
   }
 
   /** Puts a new entry in a free slot, evicting the policy's victim when the cache is full. */
-  #insert(key: K, value: V, frequency: number, size: number, restored = false): number {
+  #insert(
+    key: K,
+    value: V,
+    frequency: number,
+    size: number,
+    restored = false,
+    now?: number,
+  ): number {
     let i: number
     if (this.#free.length > 0) {
       i = this.#free.pop() as number
@@ -657,7 +677,7 @@ export class AsyncCache<K = unknown, V = unknown> {
       // Full: the victim's slot is taken over as it is, no trip through the free list. Its
       // eviction is told by the caller, once the new entry is complete (#announce).
       i = this.#order.coldest()
-      const reason = this.#state(i) === EXPIRED ? 'expired' : 'capacity'
+      const reason = this.#state(i, now) === EXPIRED ? 'expired' : 'capacity'
       this.#tellLater(i, reason)
       this.#unlink(i, reason)
     }
@@ -779,19 +799,19 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /** A value larger than the whole budget is not stored; the key's old value goes with it. */
-  #refuse(key: K): void {
-    const i = this.#live(key)
+  #refuse(key: K, now?: number): void {
+    const i = this.#live(key, now)
     if (i !== undefined) this.#drop(i, 'capacity')
-    this.#announce()
+    this.#announce(now)
   }
 
   /** Evicts the policy's victims, never slot `kept` (the entry just stored), until the total fits. */
-  #fit(kept: number): void {
+  #fit(kept: number, now?: number): void {
     while (this.#totalSize > this.#budget) {
       let victim = this.#order.coldest()
       if (victim === kept) victim = this.#order.hotter(kept)
       if (victim === -1) return
-      this.#drop(victim, this.#state(victim) === EXPIRED ? 'expired' : 'capacity')
+      this.#drop(victim, this.#state(victim, now) === EXPIRED ? 'expired' : 'capacity')
     }
   }
 
@@ -813,14 +833,15 @@ export class AsyncCache<K = unknown, V = unknown> {
    * the hit, marking the use and starting the refresh of a stale entry; `undefined` otherwise.
    */
   #serve(key: K, loader: Loader<V>): Promise<V> | undefined {
-    const i = this.#live(key)
-    if (i === undefined) {
+    const i = this.#index.get(key)
+    // One lookup decides: fresh, stale (served while it refreshes) or gone.
+    const state = i === undefined ? EXPIRED : this.#meet(i)
+    if (state === EXPIRED) {
       this.#announce()
       return undefined
     }
-    const stale = this.#state(i) === STALE
-    const value = this.#served(i, key)
-    if (stale) this.#loads.revalidate(key, loader)
+    const value = this.#served(i as number, key)
+    if (state === STALE) this.#loads.revalidate(key, loader)
     return value
   }
 
@@ -838,18 +859,19 @@ export class AsyncCache<K = unknown, V = unknown> {
   /** Stores a loaded value without counting a use: loading is not using. */
   #store(key: K, value: V, ttl: number): void {
     const size = this.#sizes === null ? 0 : this.#measure(value, key)
+    const now = this.now()
     if (size > this.#budget) {
-      this.#refuse(key)
+      this.#refuse(key, now)
       return
     }
-    let i = this.#live(key)
-    if (i === undefined) i = this.#insert(key, value, 1, size)
+    let i = this.#live(key, now)
+    if (i === undefined) i = this.#insert(key, value, 1, size, false, now)
     else this.#setValue(i, value, size)
-    this.#stamp(i, ttl)
-    if (this.#totalSize > this.#budget) this.#fit(i)
+    this.#stamp(i, ttl, now)
+    if (this.#totalSize > this.#budget) this.#fit(i, now)
     if (this.#listeners.size > 0) {
-      this.#announce()
-      this.#emit({ type: 'set', key, value })
+      this.#announce(now)
+      this.#emit({ type: 'set', key, value }, now)
     }
   }
 }
