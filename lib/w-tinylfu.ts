@@ -1,20 +1,8 @@
 import type { FrequencySketch } from './frequency-sketch.js'
-import { mix } from './key-hash.js'
 import { grown } from './policy.js'
 
 /** Marks "no slot" in the link arrays. */
 export const NIL = 0xffffffff
-
-/**
- * Admission jitter, Caffeine's defence against hash flooding: a candidate with at least this
- * many estimated uses that loses its duel is admitted anyway one time in {@link JITTER_ODDS}, so
- * that keeping the main region's coldest entry artificially hot cannot shut out every newcomer.
- * Colder candidates (one-off keys, scans) never are: they are what the duel keeps out.
- */
-export const WARM = 6
-export const JITTER_ODDS = 128
-/** The default seed of the jitter: one cache's behaviour is reproducible, run after run. */
-export const JITTER_SEED = 0x9e3779b9
 
 /** The regions, numbered in the order of a cold-to-hot walk. */
 export const PROBATION = 0
@@ -62,28 +50,14 @@ export class Regions {
   readonly #maxsize: number
   /** The estimates the duel compares; replaced when the cache grows. */
   sketch: FrequencySketch
-  readonly #seed: number
-  /**
-   * New entries so far. The jitter's draw is a hash of it (and of the seed and the candidate),
-   * not the next number of a generator: {@link victim} is asked again by walks and by the
-   * eviction itself, and must name the same entry until the next arrival.
-   */
-  #arrivals = 0
 
-  constructor(
-    capacity: number,
-    maxsize: number,
-    settings: Settings,
-    sketch: FrequencySketch,
-    seed = JITTER_SEED,
-  ) {
+  constructor(capacity: number, maxsize: number, settings: Settings, sketch: FrequencySketch) {
     this.hash = new Int32Array(capacity)
     this.#next = new Uint32Array(capacity)
     this.#prev = new Uint32Array(capacity)
     this.#region = new Uint8Array(capacity)
     this.#maxsize = maxsize
     this.sketch = sketch
-    this.#seed = seed
     this.#settings = settings
     this.#limit(settings)
   }
@@ -94,7 +68,6 @@ export class Regions {
 
   /** Slot `i` holds a new entry hashed to `h`: the window's most recent. */
   insert(i: number, h: number): void {
-    this.#arrivals++
     this.hash[i] = h
     this.#push(i, WINDOW)
     while (this.#size[WINDOW] > this.#windowLimit) this.#move(this.#head[WINDOW], PROBATION)
@@ -201,7 +174,6 @@ export class Regions {
     this.#head.fill(NIL)
     this.#tail.fill(NIL)
     this.#size.fill(0)
-    this.#arrivals = 0
   }
 
   #limit(s: Settings): void {
@@ -213,13 +185,8 @@ export class Regions {
   #admits(candidate: number, victim: number): boolean {
     const s = this.#settings
     if (s.lenient) return true
-    const h = this.hash[candidate]
-    const f = this.sketch.estimate(h)
-    return (
-      f > this.sketch.estimate(this.hash[victim]) ||
-      (s.threshold > 0 && f >= s.threshold) ||
-      (f >= WARM && jitter(h, this.#arrivals, this.#seed))
-    )
+    const f = this.sketch.estimate(this.hash[candidate])
+    return f > this.sketch.estimate(this.hash[victim]) || (s.threshold > 0 && f >= s.threshold)
   }
 
   #trimProtected(): void {
@@ -295,9 +262,4 @@ export class Regions {
     else this.#prev[n] = p
     this.#size[r]--
   }
-}
-
-/** The jitter's one-in-{@link JITTER_ODDS} draw for a candidate hashed to `h`, after `arrivals` new entries. */
-export function jitter(h: number, arrivals: number, seed: number): boolean {
-  return (mix(h ^ mix(arrivals ^ seed)) >>> 0) % JITTER_ODDS === 0
 }

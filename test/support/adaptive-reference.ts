@@ -1,14 +1,14 @@
 /**
  * A reference of the ADAPTIVE policy for the model test, written for obviousness: keys in
  * plain arrays, least recent first, moved with indexOf and splice. It shares with lib/ only the
- * count-min sketch, the key hash, the table of settings and the jitter's draw (each tested on its own), and
+ * count-min sketch, the key hash and the table of settings (each tested on its own), and
  * re-derives everything else (limits, duel, walk order, tournament) from the algorithm's
  * description.
  */
 import { FrequencySketch } from '../../lib/frequency-sketch.js'
 import { hashKey, mix } from '../../lib/key-hash.js'
 import { SETTINGS } from '../../lib/tournament.js'
-import { JITTER_SEED, jitter, type Settings, WARM } from '../../lib/w-tinylfu.js'
+import type { Settings } from '../../lib/w-tinylfu.js'
 
 const without = (list: number[], key: number) => list.splice(list.indexOf(key), 1)
 
@@ -17,14 +17,11 @@ class ReferenceRegions {
   window: number[] = []
   probation: number[] = []
   protected: number[] = []
-  /** New keys so far: the jitter's draw depends on it. */
-  arrivals = 0
 
   constructor(
     readonly capacity: number,
     public settings: Settings,
     readonly estimate: (key: number) => number,
-    readonly hashOf: (key: number) => number,
   ) {}
 
   get windowLimit() {
@@ -41,7 +38,6 @@ class ReferenceRegions {
   }
 
   insert(key: number) {
-    this.arrivals++
     this.window.push(key)
     while (this.window.length > this.windowLimit) this.probation.push(this.window.shift() as number)
   }
@@ -78,12 +74,7 @@ class ReferenceRegions {
     if (main === undefined) return candidate
     const s = this.settings
     const f = this.estimate(candidate)
-    const admit =
-      s.lenient ||
-      f > this.estimate(main) ||
-      (s.threshold > 0 && f >= s.threshold) ||
-      // Admission jitter: a warm loser gets in one time in 128.
-      (f >= WARM && jitter(this.hashOf(candidate), this.arrivals, JITTER_SEED))
+    const admit = s.lenient || f > this.estimate(main) || (s.threshold > 0 && f >= s.threshold)
     return admit ? main : candidate
   }
 
@@ -131,24 +122,13 @@ export class ReferenceAdaptive {
   constructor(maxsize: number) {
     // The cache's first slot arrays hold 16 entries; the model test's caches never grow.
     this.sketch = new FrequencySketch(Math.min(maxsize, 16))
-    this.main = new ReferenceRegions(
-      maxsize,
-      SETTINGS[0],
-      (k) => this.sketch.estimate(hashKey(k)),
-      hashKey,
-    )
+    this.main = new ReferenceRegions(maxsize, SETTINGS[0], (k) => this.sketch.estimate(hashKey(k)))
     this.rate = Math.max(1, Math.floor(maxsize / 128))
     const size = Math.max(1, Math.round(maxsize / this.rate))
     this.period = 5 * size
     this.shadowSketch = new FrequencySketch(size)
     this.shadows = SETTINGS.map(
-      (s) =>
-        new ReferenceRegions(
-          size,
-          s,
-          (h) => this.shadowSketch.estimate(h),
-          (h) => h,
-        ),
+      (s) => new ReferenceRegions(size, s, (h) => this.shadowSketch.estimate(h)),
     )
   }
 

@@ -1,9 +1,7 @@
 import { AsyncCache, type PolicyName } from 'asynccache'
 import { describe, expect, test } from 'vitest'
 import { FrequencySketch } from '../../lib/frequency-sketch.js'
-import { hashKey, mix } from '../../lib/key-hash.js'
-import { SETTINGS } from '../../lib/tournament.js'
-import { JITTER_ODDS, JITTER_SEED, jitter, Regions, WARM } from '../../lib/w-tinylfu.js'
+import { hashKey } from '../../lib/key-hash.js'
 
 /** Get, then set on a miss, as an application would; returns the hits. */
 function replay(cache: AsyncCache<string, string>, keys: string[]): number {
@@ -51,60 +49,6 @@ describe('hashKey', () => {
     expect(hashKey(o)).toBe(hashKey(o))
     expect(hashKey(o)).not.toBe(hashKey({ id: 1 }))
     expect(hashKey(1)).not.toBe(hashKey('1'))
-  })
-})
-
-describe('admission jitter', () => {
-  test('draws about one in JITTER_ODDS, differently per seed, the same for the same inputs', () => {
-    const draws = (seed: number) =>
-      Array.from({ length: 128_000 }, (_, n) => jitter(mix(n % 1_000), n, seed))
-    const hits = draws(JITTER_SEED).filter(Boolean).length
-    // Binomial(128,000, 1/128): mean 1,000, standard deviation 31.5.
-    expect(hits).toBeGreaterThan(900)
-    expect(hits).toBeLessThan(1_100)
-    expect(draws(JITTER_SEED)).toEqual(draws(JITTER_SEED))
-    expect(draws(1)).not.toEqual(draws(JITTER_SEED))
-  })
-
-  /**
-   * Hash flooding: the main region's coldest entries are kept at the sketch's ceiling, so that
-   * every newcomer loses its duel. Returns how many newcomers got in anyway: the main region's
-   * coldest left instead of them.
-   */
-  function flood(usesPerNewcomer: number, seed?: number): number {
-    const capacity = 100
-    // Large enough that no count is halved (aging) during the run.
-    const sketch = new FrequencySketch(1 << 16)
-    const regions = new Regions(capacity, capacity, SETTINGS[0], sketch, seed)
-    for (let i = 0; i < capacity; i++) {
-      regions.insert(i, i)
-      for (let n = 0; n < 15; n++) sketch.increment(i)
-    }
-    let admitted = 0
-    // The window holds one entry: the newest, which duels when the next one arrives.
-    let newest = capacity - 1
-    for (let n = 0; n < 100 * JITTER_ODDS; n++) {
-      const h = mix(n + 1_000_000) | capacity // never a favourite's hash
-      for (let u = 0; u < usesPerNewcomer; u++) sketch.increment(h)
-      const victim = regions.victim()
-      // Asked again, as walks and the eviction ask: the same answer until the next arrival.
-      expect(regions.coldest()).toBe(victim)
-      if (regions.hash[victim] !== newest) admitted++
-      regions.remove(victim)
-      regions.insert(victim, h)
-      newest = h
-    }
-    return admitted
-  }
-
-  test('a warm newcomer beats a victim kept hot one time in about JITTER_ODDS; a cold one never', () => {
-    // 12,800 duels: about 100 warm newcomers get in (each time a favourite leaves).
-    const warm = flood(WARM)
-    expect(warm).toBeGreaterThan(60)
-    expect(warm).toBeLessThan(140)
-    expect(flood(WARM, 12_345)).not.toBe(warm)
-    expect(flood(WARM - 1)).toBe(0)
-    expect(flood(1)).toBe(0)
   })
 })
 
