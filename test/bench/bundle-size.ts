@@ -37,7 +37,9 @@ export const entries: Entry[] = [
   // 10,199 to 12,261 bytes; an app using asyncCache alone pays 751 of them: watch and retry).
   // 12.25 KB until the review's fixes (deferred evictions, copy-on-write listeners) and the
   // wrapper's labels and reloader (12,261 to 12,608).
-  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12_736 },
+  // 12,736 until the ceilings were tightened to the figures (12,638: a call reads the clock once,
+  // +77 bytes for a TTL cache's 22 % more throughput).
+  { specifier: 'asynccache', file: 'lib/index.ts', target: 5 * KB, budget: 12_672 },
   {
     // Issue 11's second size target: an app that imports only the class (all three policies
     // come with it: the policy is named by a string).
@@ -45,7 +47,8 @@ export const entries: Entry[] = [
     file: 'lib/index.ts',
     imports: ['AsyncCache'],
     target: 4 * KB,
-    budget: 8_192,
+    // 8,192 until tightened to the figure (8,064).
+    budget: 8_096,
   },
   { specifier: 'asynccache/fetch', file: 'lib/fetch/index.ts' },
   {
