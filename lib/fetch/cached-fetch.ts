@@ -10,7 +10,7 @@ import {
   useOf,
 } from './freshness.js'
 import { HttpError } from './http-error.js'
-import { absoluteUrl, isKeyOf, parseKey, requestKey, requestOf } from './key.js'
+import { absoluteUrl, isKeyOf, parseKey, requestKey, requestOf, sameOriginUrl } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
 import { cacheModeOf } from './request-mode.js'
 import { type RetryNotice, withRetries } from './retry.js'
@@ -67,6 +67,9 @@ export interface CachedFetch {
 /** Methods that change nothing on the server (RFC 9110 section 9.2.1): they invalidate nothing. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
+/** Response headers naming a URL that a successful unsafe request may have changed. */
+const CHANGED_LOCATIONS = ['location', 'content-location']
+
 /** Not Found and Gone: the resource no longer exists, so its cached copy must go too. */
 const GONE_STATUSES = new Set([404, 410])
 
@@ -97,8 +100,9 @@ const noop = () => {}
  *   response inside its stale-if-error window; otherwise the failure reaches the callers, a
  *   network error as a 504 Gateway Timeout for a `must-revalidate` or `no-cache` response.
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
- *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the URL's GET and
- *   HEAD entries (RFC 9111 section 4.4). A request with its own conditional headers goes
+ *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the GET and HEAD
+ *   entries of its URL, and of the same-origin URLs its `Location` and `Content-Location`
+ *   name (RFC 9111 section 4.4). A request with its own conditional headers goes
  *   straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
  *   no-store` header) bypasses the cache. `'reload'` loads in full and `'no-cache'` (or a
@@ -326,7 +330,13 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   ) {
     const response = await send(input, init)
     // An opaque response (status 0) may have changed the resource too: a refetch costs less than stale data.
-    if (!SAFE_METHODS.has(method) && response.status < 400) invalidate(url)
+    if (SAFE_METHODS.has(method) || response.status >= 400) return response
+    invalidate(url)
+    // The resource a write created or changed may have a URL of its own (RFC 9111 section 4.4).
+    for (const name of CHANGED_LOCATIONS) {
+      const changed = sameOriginUrl(response.headers.get(name), response.url || url, url)
+      if (changed !== undefined) invalidate(changed)
+    }
     return response
   }
 

@@ -49,6 +49,26 @@ export function absoluteUrl(raw: string): string {
 }
 
 /**
+ * The absolute URL a `Location` or `Content-Location` value names, resolved against `base` (the
+ * response's URL), when it has the origin of `target` (the request's URL); `undefined` when absent,
+ * invalid or on another origin: a response may not make a cache drop another site's entries
+ * (RFC 9111 section 4.4).
+ */
+export function sameOriginUrl(
+  value: string | null,
+  base: string,
+  target: string,
+): string | undefined {
+  if (value === null) return undefined
+  try {
+    const url = new URL(value, base)
+    return url.origin === new URL(target).origin ? absoluteUrl(url.href) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The cache key of a GET or HEAD request. A GET is keyed by its URL alone, so a cache's events
  * and the devtools show plain URLs; a HEAD by `HEAD <url>` (a serialised URL never contains a
  * space). With `vary` header names, a space and the JSON object of their values (`null` when

@@ -428,6 +428,33 @@ const cases: Case[] = [
   },
   {
     rfc: 'RFC 9111 §4.4',
+    name: 'a POST answered 201 invalidates the same-origin URL its Location names',
+    origin: (request) =>
+      request.method === 'POST'
+        ? { status: 201, headers: { location: '/items/9' }, body: 'created' }
+        : { headers: { 'cache-control': 'max-age=60' }, body: BODY },
+    steps: [
+      { send: { path: '/items/9' }, got: { status: 200 }, reached: 1 },
+      { send: { path: '/items/9' }, got: { status: 200 }, reached: 1 },
+      { send: { method: 'POST', path: '/items' }, got: { status: 201 }, reached: 2 },
+      { send: { path: '/items/9' }, got: { status: 200 }, reached: 3 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.4',
+    name: 'a PUT answered 200 invalidates the same-origin URL its Content-Location names',
+    origin: (request) =>
+      request.method === 'PUT'
+        ? { headers: { 'content-location': '/items/9?view=full' }, body: 'put' }
+        : { headers: { 'cache-control': 'max-age=60' }, body: BODY },
+    steps: [
+      { send: { path: '/items/9?view=full' }, got: { status: 200 }, reached: 1 },
+      { send: { method: 'PUT', path: '/items/9' }, got: { status: 200 }, reached: 2 },
+      { send: { path: '/items/9?view=full' }, got: { status: 200 }, reached: 3 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.4',
     name: 'a Location on another origin (another port) is not invalidated',
     origin: (request) =>
       request.method === 'POST'
