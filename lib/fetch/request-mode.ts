@@ -1,10 +1,11 @@
-import { parseCacheControl } from './cache-control.js'
+import { deltaSeconds, parseCacheControl } from './cache-control.js'
 
 /**
  * The cache mode a request asks for: its `cache` option or, left at `'default'`, what its own
- * headers ask of a cache (RFC 9111 sections 5.2.1 and 5.4): `Cache-Control: no-store` is
- * `'no-store'`, and `Cache-Control: no-cache` or `Pragma: no-cache` is `'no-cache'`. A mode
- * set explicitly wins, as it states the caller's intent for this very call.
+ * headers ask of a cache (RFC 9111 sections 5.2.1 and 5.4): `Cache-Control: no-store` is `'no-store'`, and `Cache-Control: no-cache`, `Cache-Control:
+ * max-age=0` (no response older than now: what a browser's reload sends) or `Pragma: no-cache`
+ * is `'no-cache'`. A mode set explicitly wins, as it states the caller's intent for this very
+ * call.
  */
 export function cacheModeOf(
   mode: RequestCache | undefined,
@@ -14,7 +15,11 @@ export function cacheModeOf(
   const directives = parseCacheControl(headers.get('cache-control'))
   if (directives.has('no-store')) return 'no-store'
   // Pragma's directives share Cache-Control's syntax.
-  if (directives.has('no-cache') || parseCacheControl(headers.get('pragma')).has('no-cache')) {
+  if (
+    directives.has('no-cache') ||
+    deltaSeconds(directives.get('max-age')) === 0 ||
+    parseCacheControl(headers.get('pragma')).has('no-cache')
+  ) {
     return 'no-cache'
   }
   return mode

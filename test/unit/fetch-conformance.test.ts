@@ -635,6 +635,21 @@ const cases: Case[] = [
       { got: { status: 200, body: 'v1' }, reached: 2 },
     ],
   },
+  {
+    rfc: 'RFC 9111 §5.2.1.1',
+    name: 'request max-age=0: a fresh entry is revalidated first',
+    origin: resource(() => ({ headers: { 'cache-control': 'max-age=60', etag: '"a"' } })),
+    steps: [
+      { got: { status: 200 }, reached: 1 },
+      {
+        at: 1,
+        send: { headers: { 'cache-control': 'max-age=0' } },
+        got: { status: 200, body: BODY },
+        reached: 2,
+        sent: { 'if-none-match': '"a"' },
+      },
+    ],
+  },
 
   // Ranges
   {
