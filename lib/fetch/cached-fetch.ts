@@ -105,7 +105,9 @@ const noop = () => {}
  *   name (RFC 9111 section 4.4). A request with its own conditional headers goes
  *   straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
- *   no-store` header) bypasses the cache. `'reload'` loads in full and `'no-cache'` (or a
+ *   no-store` header) bypasses the cache. `'only-if-cached'` never reaches the network: a
+ *   stored response of any age answers (a `Cache-Control: only-if-cached` header: a fresh
+ *   one), else a 504. `'reload'` loads in full and `'no-cache'` (or a
  *   `Cache-Control: no-cache` or `Pragma: no-cache` header) revalidates, even a fresh entry.
  * - A load answered 404 or 410, and not stored, deletes the entry; any other status not stored
  *   (a 503...) keeps it.
@@ -318,8 +320,27 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     if (!strict) return loaded
     return loaded.catch((error: unknown) => {
       if (signal?.aborted && error === signal.reason) throw error
-      return gatewayTimeout(key, error)
+      const reason = error instanceof Error ? error.message : String(error)
+      return gatewayTimeout(
+        `cachedFetch: the stored response of ${key} must be revalidated, and revalidation failed: ${reason}`,
+      )
     })
+  }
+
+  /**
+   * An `only-if-cached` request that no fresh entry answers: Fetch's mode (`anyAge`) still takes
+   * a stale one, as its standard says; otherwise a 504, as RFC 9111 section 5.2.1.7 has a cache
+   * answer, and nothing reaches the network.
+   */
+  function cacheOnly(key: string, anyAge: boolean, signal: AbortSignal | undefined) {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    const stale = anyAge ? cache.hit(key) : undefined
+    if (stale !== undefined) return stale.then(replay)
+    return Promise.resolve(
+      gatewayTimeout(
+        `cachedFetch: ${key} is not stored fresh, and only-if-cached forbids the network`,
+      ),
+    )
   }
 
   async function passThrough(
@@ -388,6 +409,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       // A hit builds no loader (an aborted signal still rejects, through getOrLoad).
       const hit = use === 'fresh' && signal?.aborted !== true ? cache.hit(key) : undefined
       if (hit !== undefined) return hit.then(replay)
+      if (mode === 'only-if-cached') return cacheOnly(key, request.mode === mode, signal)
       const loader = loaderFor(key, input, init, headers, true)
       if (use === 'stale') return serveStale(key, loader, signal && { signal }).then(replay)
       if (use === 'revalidate')
@@ -424,11 +446,15 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   }) as CachedFetch
 }
 
-/** What a cache answers when a response it must revalidate cannot be (RFC 9111 section 5.2.2.2). */
-function gatewayTimeout(key: string, error: unknown): Response {
-  const reason = error instanceof Error ? error.message : String(error)
-  return new Response(
-    `cachedFetch: the stored response of ${key} must be revalidated, and revalidation failed: ${reason}`,
-    { status: 504, statusText: 'Gateway Timeout', headers: { 'content-type': 'text/plain' } },
-  )
+/**
+ * What a cache answers when it cannot reach the origin and has nothing it may answer with: a
+ * response it must revalidate (RFC 9111 section 5.2.2.2), an `only-if-cached` request (section
+ * 5.2.1.7).
+ */
+function gatewayTimeout(message: string): Response {
+  return new Response(message, {
+    status: 504,
+    statusText: 'Gateway Timeout',
+    headers: { 'content-type': 'text/plain' },
+  })
 }

@@ -2,7 +2,9 @@ import { deltaSeconds, parseCacheControl } from './cache-control.js'
 
 /**
  * The cache mode a request asks for: its `cache` option or, left at `'default'`, what its own
- * headers ask of a cache (RFC 9111 sections 5.2.1 and 5.4): `Cache-Control: no-store` is `'no-store'`, and `Cache-Control: no-cache`, `Cache-Control:
+ * headers ask of a cache (RFC 9111 sections 5.2.1 and 5.4): `Cache-Control: only-if-cached`
+ * is `'only-if-cached'` (even beside `no-store`: the network must not be asked),
+ * `Cache-Control: no-store` is `'no-store'`, and `Cache-Control: no-cache`, `Cache-Control:
  * max-age=0` (no response older than now: what a browser's reload sends) or `Pragma: no-cache`
  * is `'no-cache'`. A mode set explicitly wins, as it states the caller's intent for this very
  * call.
@@ -13,6 +15,7 @@ export function cacheModeOf(
 ): RequestCache | undefined {
   if ((mode !== undefined && mode !== 'default') || headers === undefined) return mode
   const directives = parseCacheControl(headers.get('cache-control'))
+  if (directives.has('only-if-cached')) return 'only-if-cached'
   if (directives.has('no-store')) return 'no-store'
   // Pragma's directives share Cache-Control's syntax.
   if (

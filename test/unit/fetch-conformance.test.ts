@@ -650,6 +650,48 @@ const cases: Case[] = [
       },
     ],
   },
+  {
+    rfc: 'RFC 9111 §5.2.1.7',
+    name: 'request only-if-cached with nothing stored: 504, and nothing reaches the origin',
+    origin: always({ 'cache-control': 'max-age=60' }),
+    steps: [
+      {
+        send: { headers: { 'cache-control': 'only-if-cached' } },
+        got: { status: 504 },
+        reached: 0,
+      },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §5.2.1.7',
+    name: 'request only-if-cached: a fresh stored response answers; a stale one is a 504',
+    origin: always({ 'cache-control': 'max-age=60' }),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      {
+        at: 30,
+        send: { headers: { 'cache-control': 'only-if-cached' } },
+        got: { status: 200, body: BODY },
+        reached: 1,
+      },
+      {
+        at: 61,
+        send: { headers: { 'cache-control': 'only-if-cached' } },
+        got: { status: 504 },
+        reached: 1,
+      },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §5.2.1.7; Fetch standard',
+    name: "cache: 'only-if-cached' takes a stored response however stale, and is a 504 with nothing stored",
+    origin: resource(() => ({ headers: { 'cache-control': 'max-age=10', etag: '"a"' } })),
+    steps: [
+      { at: 0, send: { path: '/none', cache: 'only-if-cached' }, got: { status: 504 }, reached: 0 },
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 100, send: { cache: 'only-if-cached' }, got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
 
   // Ranges
   {
