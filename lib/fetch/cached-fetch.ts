@@ -12,15 +12,9 @@ import {
 import { HttpError } from './http-error.js'
 import { absoluteUrl, isKeyOf, parseKey, requestKey, requestOf, sameOriginUrl } from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
-import { cacheModeOf } from './request-mode.js'
+import { bypassesCache, cacheModeOf } from './request-mode.js'
 import { type RetryNotice, withRetries } from './retry.js'
-import {
-  conditionalInit,
-  freshened,
-  isConditional,
-  namesStored,
-  validatorsOf,
-} from './revalidation.js'
+import { conditionalInit, freshened, namesStored, validatorsOf } from './revalidation.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
 import { decideStore } from './store-decision.js'
 
@@ -57,7 +51,7 @@ export interface CachedFetch {
   stats(): FetchStats
   /**
    * The cache key a call with these arguments uses; `undefined` for a request the cache never
-   * serves (a method other than GET and HEAD, `no-store`, or a conditional request).
+   * serves (a method other than GET and HEAD, `no-store`, a conditional or a Range request).
    */
   keyOf(input: RequestInfo | URL, init?: RequestInit): string | undefined
   /** The cache behind it, keyed as `requestKey` says: a GET by its absolute URL. */
@@ -102,8 +96,8 @@ const noop = () => {}
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the GET and HEAD
  *   entries of its URL, and of the same-origin URLs its `Location` and `Content-Location`
- *   name (RFC 9111 section 4.4). A request with its own conditional headers goes
- *   straight to the network too.
+ *   name (RFC 9111 section 4.4). A request with its own conditional headers or a
+ *   `Range` goes straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
  *   no-store` header) bypasses the cache. `'only-if-cached'` never reaches the network: a
  *   stored response of any age answers (a `Cache-Control: only-if-cached` header: a fresh
@@ -379,7 +373,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     const request = requestOf(input, init)
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
     const headers = request.headers()
-    if (cacheModeOf(request.mode, headers) === 'no-store' || isConditional(headers))
+    if (cacheModeOf(request.mode, headers) === 'no-store' || bypassesCache(headers))
       return undefined
     return requestKey(request.method, request.url, vary.length > 0 ? headers : undefined, vary)
   }
@@ -392,7 +386,7 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       const headers = request.headers()
       const mode = cacheModeOf(request.mode, headers)
       const signal = request.signal
-      if (mode === 'no-store' || isConditional(headers)) {
+      if (mode === 'no-store' || bypassesCache(headers)) {
         return sendRetried(url, input, init, signal)
       }
       const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)

@@ -1,4 +1,5 @@
 import { deltaSeconds, parseCacheControl } from './cache-control.js'
+import { isConditional } from './revalidation.js'
 
 /**
  * The cache mode a request asks for: its `cache` option or, left at `'default'`, what its own
@@ -26,4 +27,14 @@ export function cacheModeOf(
     return 'no-cache'
   }
   return mode
+}
+
+/**
+ * Whether a GET or HEAD goes to the network untouched, neither served from the cache nor
+ * stored: one with its own conditional headers (its answer, a 304 or a 412, is the caller's
+ * business), or with a `Range` (this cache stores no parts of a body, and a part must not reach
+ * the callers of the whole who would join its load: RFC 9111 section 3.4).
+ */
+export function bypassesCache(headers: Headers | undefined): boolean {
+  return headers !== undefined && (headers.has('range') || isConditional(headers))
 }

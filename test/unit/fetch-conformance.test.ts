@@ -710,6 +710,28 @@ const cases: Case[] = [
       { got: { status: 200, body: 'abcdef' }, reached: 2 },
     ],
   },
+  {
+    rfc: 'RFC 9111 §3.4, §4',
+    name: 'a plain GET sent while a Range request of the URL is in flight gets the whole body',
+    origin: (request) =>
+      request.headers.range === undefined
+        ? { headers: { 'cache-control': 'max-age=60' }, body: 'abcdef' }
+        : {
+            status: 206,
+            headers: { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-1/6' },
+            body: 'ab',
+          },
+    steps: [
+      {
+        send: [{ headers: { range: 'bytes=0-1' } }, {}],
+        got: [
+          { status: 206, body: 'ab' },
+          { status: 200, body: 'abcdef' },
+        ],
+        reached: 2,
+      },
+    ],
+  },
 
   // RFC 5861
   {
