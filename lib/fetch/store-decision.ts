@@ -1,5 +1,5 @@
 import type { LoadContext } from '../index.js'
-import { parseCacheControl } from './cache-control.js'
+import { type CacheDirectives, parseCacheControl } from './cache-control.js'
 import {
   type Exchange,
   freshnessOf,
@@ -32,6 +32,29 @@ export interface StoreDecision {
 }
 
 const NOT_STORED: StoreDecision = { context: { store: false } }
+
+/**
+ * Statuses a cache may store without explicit freshness, their lifetime then a heuristic
+ * (RFC 9110 section 15.1); 206 is among them, but this cache stores no parts.
+ */
+const HEURISTICALLY_CACHEABLE = new Set([
+  200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501,
+])
+
+/**
+ * Whether RFC 9111 section 3 lets a private cache store the response: it has a status that is
+ * cacheable by default, or it says so itself with `max-age`, `Expires`, `public` or `private`
+ * (`s-maxage` speaks to shared caches only). A 202 or a 201 without them is not stored.
+ */
+function storable(response: Response, directives: CacheDirectives): boolean {
+  return (
+    HEURISTICALLY_CACHEABLE.has(response.status) ||
+    directives.has('max-age') ||
+    directives.has('public') ||
+    directives.has('private') ||
+    response.headers.has('expires')
+  )
+}
 
 /**
  * Request headers a response may vary on and still be stored though the key does not hold them:
@@ -73,7 +96,8 @@ function isEventStream(response: Response): boolean {
  *    stored, whatever `cacheable` says, even with `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
  * 4. without `respectCacheControl` it lives for the cache's `ttl` (`context: {}`);
- * 5. otherwise its freshness is worked out (see `freshnessOf`). One with a validator (`ETag`,
+ * 5. otherwise it must be storable by RFC 9111 section 3 (see `storable`: a status cacheable by
+ *    default, or explicit freshness, `public` or `private`), and its freshness is worked out (see `freshnessOf`). One with a validator (`ETag`,
  *    `Last-Modified`) is kept until evicted, `no-cache` or already stale included, to be
  *    revalidated; one without is kept until its last stale window closes, and not stored when
  *    that is now (`no-cache`, `max-age=0`, an invalid `Expires`...).
@@ -90,6 +114,7 @@ export function decideStore(
   if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return NOT_STORED
   if (!rules.cacheable(response)) return NOT_STORED
   if (!rules.respectCacheControl) return { context: {} }
+  if (!storable(response, directives)) return NOT_STORED
   const validatable = validatorsOf(response.headers) !== undefined
   const freshness = freshnessOf(
     response.headers,

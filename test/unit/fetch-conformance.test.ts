@@ -213,6 +213,16 @@ const cases: Case[] = [
   },
   {
     rfc: 'RFC 9111 §3',
+    name: 'a 2xx that is not heuristically cacheable (202 Accepted) is not stored without explicit freshness',
+    options: { ttl: 30 },
+    origin: always({}, 202),
+    steps: [
+      { at: 0, got: { status: 202, body: BODY }, reached: 1 },
+      { at: 1, got: { status: 202, body: BODY }, reached: 2 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §3',
     name: 'a 202 with max-age (explicit freshness) is stored',
     origin: always({ 'cache-control': 'max-age=60' }, 202),
     steps: [

@@ -35,7 +35,8 @@ describe('cachedFetch replays stored responses', () => {
         networkResponse(call.url, 'made', {
           status: 201,
           statusText: 'Created',
-          headers: { 'content-type': 'text/plain', 'x-trace': 'abc' },
+          // A 201 is not cacheable by default: `private` lets this cache keep it (RFC 9111 section 3).
+          headers: { 'content-type': 'text/plain', 'x-trace': 'abc', 'cache-control': 'private' },
         }),
         'redirected',
         { value: true },
