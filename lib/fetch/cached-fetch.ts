@@ -16,7 +16,7 @@ import { bypassesCache, cacheModeOf } from './request-mode.js'
 import { type RetryNotice, withRetries } from './retry.js'
 import { conditionalInit, freshened, namesStored, validatorsOf } from './revalidation.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
-import { decideStore } from './store-decision.js'
+import { agreeOn, decideStore, varyOutsideKey } from './store-decision.js'
 
 /** What validators and stale responses saved, and what retries cost, since {@link cachedFetch} was built. */
 export interface FetchStats {
@@ -83,7 +83,9 @@ const noop = () => {}
  * - Only responses `decideStore` accepts are stored: by default 2xx, not `no-store`, not
  *   opaque, not an event stream, not varying on a request header the key does not hold. The
  *   others reach every caller waiting on their load all the same, each as a clone of the
- *   response, its body not buffered, and the load ends with `load-success` and no `set`.
+ *   response, its body not buffered, and the load ends with `load-success` and no `set`; but
+ *   a caller whose request differs from the load's in a header the response varies on sends
+ *   its own request.
  * - A stored response is fresh for its `max-age` (or `Expires` minus `Date`, or the cache's
  *   `ttl`) minus its age (see `freshnessOf`). Stale, it is served at once while one background
  *   revalidation runs inside its stale-while-revalidate window (its own or the cache's, unless
@@ -126,6 +128,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
    * {@link invalidate} cannot name every key of a URL and must find those not stored yet.
    */
   const loading = vary.length > 0 ? new Map<Promise<ResponseSnapshot>, string>() : undefined
+  /**
+   * The varied headers outside the key, and the request headers, of each live snapshot whose
+   * `Vary` names such headers: the callers who joined its load with other values of them send
+   * a request of their own (see `answerFor`).
+   */
+  const madeFor = new WeakMap<ResponseSnapshot, { names: string[]; headers: Headers | undefined }>()
   /** Keys whose background revalidation this function started and that has not settled. */
   const revalidating = new Set<string>()
   const counts: FetchStats = {
@@ -213,7 +221,31 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     if (!storing && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
       cache.delete(key)
     }
-    return snapshotOf(response, storing, decision.freshness)
+    const snapshot = await snapshotOf(response, storing, decision.freshness)
+    const names = varyOutsideKey(response, rules.vary)
+    if (names.length > 0) madeFor.set(snapshot, { names, headers })
+    return snapshot
+  }
+
+  /**
+   * How a caller gets its Response from the snapshot its load gave: a replay, unless the load
+   * was another caller's and its response varies on a header where the two requests differ.
+   * That caller then sends its own request, not stored: collapsed requests share a response
+   * only where it may answer each of them (RFC 9111 sections 4 and 4.1).
+   */
+  function answerFor(
+    key: string,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    headers: Headers | undefined,
+    signal: AbortSignal | undefined,
+  ): (snapshot: ResponseSnapshot) => Response | Promise<Response> {
+    return (snapshot) => {
+      const made = madeFor.get(snapshot)
+      if (made === undefined || made.headers === headers) return replay(snapshot)
+      if (agreeOn(made.names, made.headers, headers)) return replay(snapshot)
+      return sendRetried(key, input, init, signal)
+    }
   }
 
   /**
@@ -309,8 +341,9 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     loader: Loader<ResponseSnapshot>,
     signal: AbortSignal | undefined,
     strict: boolean,
+    reply: (snapshot: ResponseSnapshot) => Response | Promise<Response>,
   ): Promise<Response> {
-    const loaded = cache.getOrLoad(key, loader, { signal, refresh: true }).then(replay)
+    const loaded = cache.getOrLoad(key, loader, { signal, refresh: true }).then(reply)
     if (!strict) return loaded
     return loaded.catch((error: unknown) => {
       if (signal?.aborted && error === signal.reason) throw error
@@ -393,7 +426,8 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       // 'reload' and 'no-cache' load even over a fresh entry, and replace it unless a set, delete or clear wins.
       if (mode === 'reload' || mode === 'no-cache') {
         const loader = loaderFor(key, input, init, headers, mode === 'no-cache')
-        return cache.getOrLoad(key, loader, { signal, refresh: true }).then(replay)
+        const reply = answerFor(key, input, init, headers, signal)
+        return cache.getOrLoad(key, loader, { signal, refresh: true }).then(reply)
       }
       const stored = cache.peek(key)
       const http = stored?.http
@@ -405,14 +439,15 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       if (hit !== undefined) return hit.then(replay)
       if (mode === 'only-if-cached') return cacheOnly(key, request.mode === mode, signal)
       const loader = loaderFor(key, input, init, headers, true)
+      const reply = answerFor(key, input, init, headers, signal)
       if (use === 'stale') return serveStale(key, loader, signal && { signal }).then(replay)
       if (use === 'revalidate')
-        return revalidateFirst(key, loader, signal, http?.mustRevalidate === true)
+        return revalidateFirst(key, loader, signal, http?.mustRevalidate === true, reply)
       // Past every window, and held only by the cache's own staleWhileRevalidate: load it again.
       if (stored === undefined && cache.info(key)?.value.http !== undefined) {
-        return revalidateFirst(key, loader, signal, false)
+        return revalidateFirst(key, loader, signal, false, reply)
       }
-      return cache.getOrLoad(key, loader, signal && { signal }).then(replay)
+      return cache.getOrLoad(key, loader, signal && { signal }).then(reply)
     } catch (error) {
       // fetch reports every failure, bad arguments included, through its promise.
       return Promise.reject(error)

@@ -64,20 +64,37 @@ function storable(response: Response, directives: CacheDirectives): boolean {
 const VARY_HARMLESS = new Set(['accept-encoding', 'origin'])
 
 /**
- * Whether a response's `Vary` names only request headers the key holds (or harmless ones), so
- * that the stored response can only be served to requests it was made for. `Vary: *` never
- * passes, nor does `Cookie`: scripts cannot see the cookies a request carries, so no key can
- * hold them.
+ * The request headers a response's `Vary` names (lower-case) that the key does not hold, and
+ * that are not harmless: a response naming any is never stored, as it could be served to a
+ * request it was not made for. `*` is kept as a name, and `Cookie` always counts: scripts
+ * cannot see the cookies a request carries, so no key can hold them.
  */
-function keyCoversVary(response: Response, vary: readonly string[]): boolean {
+export function varyOutsideKey(response: Response, vary: readonly string[]): string[] {
   const header = response.headers.get('vary')
-  if (header === null) return true
+  if (header === null) return []
+  const outside: string[] = []
   for (const raw of header.split(',')) {
     const name = raw.trim().toLowerCase()
     if (name === '' || VARY_HARMLESS.has(name)) continue
-    if (name === '*' || name === 'cookie' || !vary.includes(name)) return false
+    if (name === '*' || name === 'cookie' || !vary.includes(name)) outside.push(name)
   }
-  return true
+  return outside
+}
+
+/**
+ * Whether two requests agree on the varied header `names` (RFC 9111 section 4.1), so that a
+ * response to one may answer the other; `*` (or `Cookie`, which scripts cannot compare) never
+ * agrees.
+ */
+export function agreeOn(
+  names: readonly string[],
+  a: Headers | undefined,
+  b: Headers | undefined,
+): boolean {
+  return names.every(
+    (name) =>
+      name !== '*' && name !== 'cookie' && (a?.get(name) ?? null) === (b?.get(name) ?? null),
+  )
 }
 
 /** Whether the media type (parameters aside, case-insensitive) is `text/event-stream`. */
@@ -92,7 +109,7 @@ function isEventStream(response: Response): boolean {
  * 1. an opaque or other status-0 response cannot be rebuilt, so it is never stored;
  * 2. a 206 partial response, an event stream (its body never ends, and each read is live), a
  *    response with `Cache-Control: no-store`, and one whose `Vary` names a request header the
- *    key does not hold (see `keyCoversVary`: it could be served to another user) are never
+ *    key does not hold (see `varyOutsideKey`: it could be served to another user) are never
  *    stored, whatever `cacheable` says, even with `respectCacheControl: false`;
  * 3. `rules.cacheable` must accept it (by default: a 2xx status);
  * 4. without `respectCacheControl` it lives for the cache's `ttl` (`context: {}`);
@@ -111,7 +128,9 @@ export function decideStore(
   // A part of a body must never stand in for the whole: this cache does not combine ranges.
   if (response.status === 206 || isEventStream(response)) return NOT_STORED
   const directives = parseCacheControl(response.headers.get('cache-control'))
-  if (directives.has('no-store') || !keyCoversVary(response, rules.vary)) return NOT_STORED
+  if (directives.has('no-store') || varyOutsideKey(response, rules.vary).length > 0) {
+    return NOT_STORED
+  }
   if (!rules.cacheable(response)) return NOT_STORED
   if (!rules.respectCacheControl) return { context: {} }
   if (!storable(response, directives)) return NOT_STORED

@@ -394,6 +394,39 @@ const cases: Case[] = [
       { got: { status: 200 }, reached: 2 },
     ],
   },
+  {
+    rfc: 'RFC 9111 §4, §4.1',
+    name: 'collapsed requests: a response varying on a header the key does not hold reaches only requests it was made for',
+    origin: (request) => ({
+      headers: { 'cache-control': 'max-age=60', vary: 'Accept-Language' },
+      body: String(request.headers['accept-language']),
+    }),
+    steps: [
+      {
+        send: [
+          { headers: { 'accept-language': 'en' } },
+          { headers: { 'accept-language': 'fr' } },
+          { headers: { 'accept-language': 'en' } },
+        ],
+        got: [
+          { status: 200, body: 'en' },
+          { status: 200, body: 'fr' },
+          { status: 200, body: 'en' },
+        ],
+        reached: 2,
+      },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.1',
+    name: 'Vary: Accept-Encoding is stored: the body is decoded whatever the request accepted',
+    deliberate: 'the body the cache holds is decoded, so any Accept-Encoding may read it',
+    origin: always({ 'cache-control': 'max-age=60', vary: 'Accept-Encoding' }),
+    steps: [
+      { got: { status: 200 }, reached: 1 },
+      { send: { headers: { 'accept-encoding': 'identity' } }, got: { status: 200 }, reached: 1 },
+    ],
+  },
 
   // Invalidation
   ...(['POST', 'PUT', 'DELETE', 'PATCH', 'PURGE'] as const).map(
