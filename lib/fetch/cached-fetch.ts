@@ -10,11 +10,25 @@ import {
   useOf,
 } from './freshness.js'
 import { HttpError } from './http-error.js'
-import { absoluteUrl, isKeyOf, parseKey, requestKey, requestOf, sameOriginUrl } from './key.js'
+import {
+  absoluteUrl,
+  getKeyOf,
+  isKeyOf,
+  parseKey,
+  requestKey,
+  requestOf,
+  sameOriginUrl,
+} from './key.js'
 import { type CachedFetchOptions, type FetchFunction, resolveOptions } from './options.js'
 import { bypassesCache, cacheModeOf } from './request-mode.js'
 import { type RetryNotice, withRetries } from './retry.js'
-import { conditionalInit, freshened, namesStored, validatorsOf } from './revalidation.js'
+import {
+  conditionalInit,
+  describesAnother,
+  freshened,
+  namesStored,
+  validatorsOf,
+} from './revalidation.js'
 import { type ResponseSnapshot, replay, snapshotOf } from './snapshot.js'
 import { agreeOn, decideStore, varyOutsideKey } from './store-decision.js'
 
@@ -220,6 +234,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     // The resource is gone: a stale copy must not outlive it.
     if (!storing && GONE_STATUSES.has(response.status) && cache.info(key) !== undefined) {
       cache.delete(key)
+    }
+    const getKey = getKeyOf(key)
+    // A HEAD telling of another representation makes the stored GET stale (RFC 9111 section 4.3.5).
+    if (getKey !== undefined && response.status === 200) {
+      const get = cache.info(getKey)?.value
+      if (get !== undefined && describesAnother(response.headers, get)) cache.delete(getKey)
     }
     const snapshot = await snapshotOf(response, storing, decision.freshness)
     const names = varyOutsideKey(response, rules.vary)

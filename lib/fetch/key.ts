@@ -87,6 +87,11 @@ export function requestKey(
   return `${key} ${JSON.stringify(values)}`
 }
 
+/** The key of the GET of the same URL and varied headers as a HEAD's `key`; `undefined` for a GET's key. */
+export function getKeyOf(key: string): string | undefined {
+  return key.startsWith('HEAD ') ? key.slice(5) : undefined
+}
+
 /** Whether `key` is a {@link requestKey} of `url`, for either method and any header values. */
 export function isKeyOf(key: string, url: string): boolean {
   const rest = key.startsWith('HEAD ') ? key.slice(5) : key

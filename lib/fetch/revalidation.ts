@@ -99,3 +99,18 @@ export function freshened(stored: ResponseSnapshot, response: Response): Respons
   }
   return { ...stored, headers: [...headers] }
 }
+
+/** What a HEAD response is compared on with a stored GET (RFC 9111 section 4.3.5). */
+const HEAD_COMPARED = ['etag', 'last-modified', 'content-length']
+
+/**
+ * Whether a HEAD response tells of another representation than a stored GET response: an
+ * `ETag`, `Last-Modified` or `Content-Length` it carries differs from the stored one's.
+ */
+export function describesAnother(head: Headers, stored: ResponseSnapshot): boolean {
+  const storedHeaders = new Headers(stored.headers)
+  return HEAD_COMPARED.some((name) => {
+    const value = head.get(name)
+    return value !== null && value !== storedHeaders.get(name)
+  })
+}

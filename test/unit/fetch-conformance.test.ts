@@ -536,17 +536,30 @@ const cases: Case[] = [
   },
   {
     rfc: 'RFC 9111 §4.3.5',
-    name: 'a HEAD 200 with another ETag does not touch the stored GET',
-    deliberate:
-      'freshening (or invalidating) a stored GET from a HEAD response is a SHOULD not followed',
-    origin: (request, n) => ({
-      headers: { 'cache-control': 'max-age=60', etag: `"v${n}"` },
-      body: request.method === 'HEAD' ? undefined : `v${n}`,
+    name: 'a HEAD 200 with another ETag makes the stored GET stale: the next GET loads it again',
+    origin: (_, n) => ({
+      headers: { 'cache-control': 'max-age=60', etag: n === 1 ? '"v1"' : '"v2"' },
+      body: n === 1 ? 'v1' : 'v2',
     }),
     steps: [
       { got: { status: 200, body: 'v1' }, reached: 1 },
       { send: { method: 'HEAD' }, got: { status: 200, headers: { etag: '"v2"' } }, reached: 2 },
-      { got: { status: 200, body: 'v1', headers: { etag: '"v1"' } }, reached: 2 },
+      { got: { status: 200, body: 'v2', headers: { etag: '"v2"' } }, reached: 3 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.3.5',
+    name: 'a HEAD 200 agreeing with the stored GET leaves it as it is',
+    deliberate:
+      "the HEAD's other headers do not update the stored GET (that half of a SHOULD is not followed)",
+    origin: (_, n) => ({
+      headers: { 'cache-control': 'max-age=60', etag: '"v1"', 'x-n': String(n) },
+      body: 'v1',
+    }),
+    steps: [
+      { got: { status: 200, body: 'v1' }, reached: 1 },
+      { send: { method: 'HEAD' }, got: { status: 200, headers: { 'x-n': '2' } }, reached: 2 },
+      { got: { status: 200, body: 'v1', headers: { 'x-n': '1' } }, reached: 2 },
     ],
   },
 
