@@ -200,6 +200,17 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'RFC 9111 §4.2.2',
+    name: 'heuristic freshness without a ttl: a response stating no lifetime is never stale',
+    deliberate:
+      "the cache's ttl (default null: forever) stands in for the heuristic; a browser would revalidate after a tenth of its Last-Modified age",
+    origin: resource(() => ({ headers: { 'last-modified': LAST_MODIFIED } })),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 30 * 86_400, got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §3, §4.2.2',
     name: 'a heuristically cacheable status (203, 204) without a lifetime is stored',
     options: { ttl: 30 },
@@ -427,6 +438,23 @@ const cases: Case[] = [
       { send: { headers: { 'accept-encoding': 'identity' } }, got: { status: 200 }, reached: 1 },
     ],
   },
+  {
+    rfc: 'RFC 9111 §4',
+    name: 'collapsed requests: a no-store response reaches every caller waiting on its load',
+    deliberate:
+      'a response not stored is still shared by the callers of its one load (the design of single-flight)',
+    origin: always({ 'cache-control': 'no-store' }),
+    steps: [
+      {
+        send: [{}, {}],
+        got: [
+          { status: 200, body: BODY },
+          { status: 200, body: BODY },
+        ],
+        reached: 1,
+      },
+    ],
+  },
 
   // Invalidation
   ...(['POST', 'PUT', 'DELETE', 'PATCH', 'PURGE'] as const).map(
@@ -522,6 +550,20 @@ const cases: Case[] = [
       { send: { method: 'POST' }, got: { status: 200 }, reached: 2 },
     ],
   },
+  {
+    rfc: 'RFC 9111 §3; RFC 9110 §15.4.3',
+    name: "a 302's final response is stored under the URL asked for, with the final response's lifetime",
+    deliberate:
+      "fetch follows redirects and hides the 3xx, so the redirect's own cacheability (a 302: none) cannot be read",
+    origin: (request) =>
+      request.path === '/old'
+        ? { status: 302, headers: { location: '/new' } }
+        : { headers: { 'cache-control': 'max-age=60' }, body: BODY },
+    steps: [
+      { send: { path: '/old' }, got: { status: 200, body: BODY }, reached: 2 },
+      { send: { path: '/old' }, got: { status: 200, body: BODY }, reached: 2 },
+    ],
+  },
 
   // HEAD
   {
@@ -588,6 +630,19 @@ const cases: Case[] = [
       },
       { at: 110, got: { status: 200, body: BODY, headers: { 'x-version': '2' } }, reached: 2 },
       { at: 112, got: { status: 200, headers: { 'x-version': '3' } }, reached: 3 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.3.4, §5.3',
+    name: "a 304's Expires and Date replace the stored ones: the freshness counts from them",
+    origin: resource(() => ({
+      headers: { etag: '"a"', expires: httpDate(clock.t + (clock.t === T0 ? 10_000 : 100_000)) },
+    })),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 11, got: { status: 200, body: BODY }, reached: 2, sent: { 'if-none-match': '"a"' } },
+      { at: 110, got: { status: 200, body: BODY }, reached: 2 },
+      { at: 112, got: { status: 200, body: BODY }, reached: 3, sent: { 'if-none-match': '"a"' } },
     ],
   },
   {
@@ -678,6 +733,15 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'RFC 9111 §5.2.1.4',
+    name: 'request no-cache with nothing stored: loaded, and stored for the requests after it',
+    origin: always({ 'cache-control': 'max-age=60' }),
+    steps: [
+      { send: { headers: { 'cache-control': 'no-cache' } }, got: { status: 200 }, reached: 1 },
+      { got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §5.2.1.5',
     name: 'request no-store: the stored entry is bypassed and the response not stored',
     origin: (_, n) => ({ headers: { 'cache-control': 'max-age=60' }, body: `v${n}` }),
@@ -746,6 +810,22 @@ const cases: Case[] = [
       { at: 0, send: { path: '/none', cache: 'only-if-cached' }, got: { status: 504 }, reached: 0 },
       { at: 0, got: { status: 200 }, reached: 1 },
       { at: 100, send: { cache: 'only-if-cached' }, got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §5.2.1.1',
+    name: 'request max-age=5: a fresh entry 10 s old still answers',
+    deliberate:
+      'only max-age=0 is honoured (as browsers do); a larger one, min-fresh and max-stale are not',
+    origin: always({ 'cache-control': 'max-age=60' }),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      {
+        at: 10,
+        send: { headers: { 'cache-control': 'max-age=5' } },
+        got: { status: 200 },
+        reached: 1,
+      },
     ],
   },
 
