@@ -43,8 +43,10 @@ export interface CachedFetchOptions
   /**
    * Whether a response may be stored. Default: `response.ok` (a 2xx status). It must not read
    * the body (clone the response to peek). `Cache-Control: no-store`, 206 partial responses
-   * and responses varying on a header outside `vary` are never stored whatever it says, and an
-   * opaque response never can be.
+   * and responses varying on a header outside `vary` are never stored whatever it says, nor,
+   * with `respectCacheControl`, one whose status is not cacheable by default (a 201, 202...)
+   * without `max-age`, `Expires`, `public` or `private` (RFC 9111 section 3); an opaque
+   * response never can be.
    */
   cacheable?: (response: Response) => boolean
   /**
