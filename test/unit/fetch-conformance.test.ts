@@ -816,7 +816,7 @@ const cases: Case[] = [
     rfc: 'RFC 9111 §5.2.1.1',
     name: 'request max-age=5: a fresh entry 10 s old still answers',
     deliberate:
-      'only max-age=0 is honoured (as browsers do); a larger one, min-fresh and max-stale are not',
+      'only max-age=0 is honoured (as Chromium does); a larger one, min-fresh and max-stale are not',
     origin: always({ 'cache-control': 'max-age=60' }),
     steps: [
       { at: 0, got: { status: 200 }, reached: 1 },
@@ -972,6 +972,7 @@ afterAll(async () => {
   for (const server of servers) {
     server.closeAllConnections()
     server.close()
+    await once(server, 'close')
   }
 })
 
@@ -986,8 +987,14 @@ function loadSettled(api: ReturnType<typeof cachedFetch>): Promise<void> {
   })
 }
 
-async function read(response: Response): Promise<Got> {
-  return { status: response.status, body: await response.text(), headers: {} }
+/** What a caller got, read as `want` describes it: its status, body and the headers `want` names. */
+async function read(response: Response, want: Got): Promise<Got> {
+  const names = Object.keys(want.headers ?? {})
+  return {
+    status: response.status,
+    body: await response.text(),
+    headers: Object.fromEntries(names.map((name) => [name, response.headers.get(name)])),
+  }
 }
 
 describe('cachedFetch conformance to HTTP caching as a private cache, over real HTTP', () => {
@@ -1015,12 +1022,10 @@ describe('cachedFetch conformance to HTTP caching as a private cache, over real 
       )
       await settled
       const wants = Array.isArray(step.got) ? step.got : [step.got]
+      expect(wants).toHaveLength(responses.length)
       for (const [i, response] of responses.entries()) {
         const want = wants[i] as Got
-        const got = await read(response)
-        for (const name of Object.keys(want.headers ?? {})) {
-          ;(got.headers as Record<string, string | null>)[name] = response.headers.get(name)
-        }
+        const got = await read(response, want)
         const expected = {
           status: want.status,
           body: want.body ?? got.body,
