@@ -1,4 +1,4 @@
-import { type SpawnSyncOptions, spawnSync } from 'node:child_process'
+import { type SpawnOptions, type SpawnSyncOptions, spawn, spawnSync } from 'node:child_process'
 import {
   cpSync,
   mkdirSync,
@@ -17,7 +17,7 @@ import type { Browser } from 'playwright-core'
 import { createServer, type Plugin, preview } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { declarationClosure, packageName, typesEntries } from '../../scripts/declarations.mjs'
-import { codeBlocks, expectedOutput } from '../support/readme.js'
+import { codeBlocks, expectedOutput, frameworkOf } from '../support/readme.js'
 import { launchChromium } from './harness.js'
 
 /**
@@ -26,7 +26,9 @@ import { launchChromium } from './harness.js'
  * nothing of its node_modules (Preact, uPlot) is in reach. Then: what the tarball holds, publint
  * and attw, the dependencies npm installs, the declarations type-checked by the apps' own tsc
  * (with skipLibCheck off in vanilla-ts), every entry require()d and imported by Node, and the
- * README's examples run by each app in real Chromium, in development and in a production build.
+ * README's examples (its hooks' ```tsx blocks in the app of their framework) run by each app in
+ * real Chromium, in development and in a production build, against a local API that counts the
+ * requests.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -43,24 +45,62 @@ const dependencies = Object.keys(manifest.dependencies ?? {})
 const runtimePackages = [...dependencies, ...Object.keys(manifest.peerDependencies ?? {})]
 const fixtures = join(root, 'test/e2e/fixtures/create-vite')
 
+const readme = readFileSync(join(root, 'README.md'), 'utf8')
+/** A README block an app runs, as src/examples/example-<n>.<ext>. */
+interface Example {
+  code: string
+  ext: 'ts' | 'tsx'
+}
+const ts: Example[] = [...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser')].map(
+  (code) => ({ code, ext: 'ts' }),
+)
+/** The hooks' ```tsx blocks for one framework. */
+const tsx = (framework: 'react' | 'preact'): Example[] =>
+  codeBlocks(readme, 'tsx')
+    .filter((code) => frameworkOf(code) === framework)
+    .map((code) => ({ code, ext: 'tsx' }))
+
+/** One app: see {@link apps}. */
+interface App {
+  /** Linked from this repository's node_modules once the install is checked (tsc runs from here). */
+  packages: string[]
+  /** How its `npm run build` type-checks. */
+  tsc: string[]
+  /** The README's blocks it runs, in order. */
+  examples: Example[]
+  /**
+   * What its main.tsx renders once the examples have run: ten components of its framework's
+   * quick start (example 1) for one key, in `container`, each then showing `text`.
+   */
+  ten?: { container: string; text: string }
+  /** Requests the API must have counted for these paths once the page is done. */
+  requests?: Record<string, number>
+}
+
 /**
  * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates with the README's
- * `experimentalDecorators`): what each installs itself besides asynccache, linked from this
- * repository's node_modules once the install is checked (tsc runs from here), and how its
- * `npm run build` type-checks. An entry that needs a peer (react) adds it to `packages`.
+ * `experimentalDecorators`). An entry that needs a peer (react) adds it to `packages`.
  */
 const apps = {
   'vanilla-ts': {
     // The hooks' peers, for node-entries.mjs.
     packages: ['vite', 'react', 'preact'],
     tsc: ['-p', '.', '--skipLibCheck', 'false'],
+    examples: ts,
   },
   'preact-ts': {
-    packages: ['vite', 'preact', '@preact/preset-vite', '@types/node'],
+    // preact-render-to-string for the README's server-side rendering example.
+    packages: ['vite', 'preact', '@preact/preset-vite', '@types/node', 'preact-render-to-string'],
     tsc: ['-b'],
+    examples: [...tsx('preact'), ...ts],
+    ten: { container: '#app', text: 'Product 4' },
+    // The quick start's first render (from what it loaded before: one request), the ten
+    // components (one), the server-side rendering example's server (one; its client none).
+    requests: { '/api/products/3': 1, '/api/products/4': 1, '/api/users/5': 1 },
   },
-}
+} satisfies Record<string, App>
 type AppName = keyof typeof apps
+const app = (name: AppName): App => apps[name]
 
 /** `names` and, transitively, their dependencies, as installed in this repository. */
 function installedClosure(names: string[]): string[] {
@@ -75,39 +115,61 @@ function installedClosure(names: string[]): string[] {
   return [...found]
 }
 
+/** How a command ended. */
+interface Exit {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/** A command's output; throws with all of it unless the command exited with status 0. */
+function succeeded(command: string, args: string[], { status, stdout, stderr }: Exit): string {
+  if (status !== 0) {
+    throw new Error(`\`${command} ${args.join(' ')}\` exited with ${status}:\n${stdout}${stderr}`)
+  }
+  return stdout
+}
+
 /** Runs a command to completion; throws with its output unless it exits with status 0. */
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): string {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', ...options })
-  if (result.status !== 0) {
-    throw new Error(
-      `\`${command} ${args.join(' ')}\` exited with ${result.status}:\n${result.stdout}${result.stderr}`,
-    )
-  }
-  return String(result.stdout)
+  const { status, stdout, stderr } = result
+  return succeeded(command, args, { status, stdout: String(stdout), stderr: String(stderr) })
+}
+
+/** Starts a command beside others (the apps install side by side); how it ended. */
+function start(command: string, args: string[], options: SpawnOptions = {}): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, ...options })
+    const exit: Exit = { status: null, stdout: '', stderr: '' }
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      exit.stdout += chunk
+    })
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      exit.stderr += chunk
+    })
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ ...exit, status }))
+  })
+}
+
+/** {@link run}, started beside others. */
+async function runBeside(command: string, args: string[], options?: SpawnOptions): Promise<string> {
+  return succeeded(command, args, await start(command, args, options))
 }
 
 /** `npm pack` of a directory into `destination`; what npm says it packed. */
-function pack(directory: string, destination: string): Packed {
-  const out = run('npm', [
-    'pack',
-    directory,
-    '--json',
-    '--ignore-scripts',
-    '--pack-destination',
-    destination,
-  ])
-  return (JSON.parse(out) as Packed[])[0]
+async function pack(directory: string, destination: string): Promise<Packed> {
+  const args = ['pack', directory, '--json', '--ignore-scripts', '--pack-destination', destination]
+  return (JSON.parse(await runBeside('npm', args)) as Packed[])[0]
 }
 
 let work: string
 let tarballs: string[]
 let packed: Packed
-/** `npm ls --all` in the vanilla-ts app right after the install, and the packages it installed. */
-let tree: { status: number | null; stdout: string }
+/** `npm ls --all` right after the install, in the apps that check it; what vanilla-ts installed. */
+const trees = new Map<AppName, Exit>()
 let installedPackages: string[]
-/** The README's ```ts and ```ts browser blocks, in that order: src/examples/example-<n>.ts. */
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const examples = [...codeBlocks(readme, 'ts'), ...codeBlocks(readme, 'ts browser')]
 const appDir = (name: AppName) => join(work, name)
 
 /** The packages installed in an app's node_modules, scoped ones as `@scope/name`. */
@@ -121,41 +183,62 @@ function packagesIn(dir: string): string[] {
   )
 }
 
-/** Copies an app, installs the tarballs into it, links its own packages, adds the examples. */
-function installApp(name: AppName, check?: (dir: string) => void): void {
+/** A README block as an app's module: a ```tsx block also exports its components. */
+function exampleModule({ code, ext }: Example): string {
+  if (ext === 'ts') return code
+  const components = [...code.matchAll(/^function ([A-Z]\w*)/gm)].map((m) => m[1])
+  return `${code}\nexport { ${components.join(', ')} }\n`
+}
+
+/** Tarballs of this repository's copies of `names` and of their dependencies, in `work`. */
+async function tarballsOf(names: string[]): Promise<string[]> {
+  const packs = installedClosure(names).map((name) => pack(join(root, 'node_modules', name), work))
+  return (await Promise.all(packs)).map(({ filename }) => join(work, filename))
+}
+
+/**
+ * Copies an app, installs the tarballs into it (`check` then looks at the install), links its
+ * own packages, adds the examples.
+ */
+async function installApp(name: AppName, check?: (dir: string) => Promise<void>): Promise<void> {
   const dir = appDir(name)
+  const { packages, examples } = app(name)
   cpSync(join(fixtures, name), dir, { recursive: true })
   cpSync(join(fixtures, 'run-examples.ts'), join(dir, 'src/run-examples.ts'))
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], { cwd: dir })
-  check?.(dir)
-  for (const pkg of apps[name].packages) {
+  await runBeside('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], {
+    cwd: dir,
+  })
+  await check?.(dir)
+  for (const pkg of packages) {
     mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true })
     symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir')
   }
   mkdirSync(join(dir, 'src/examples'))
-  examples.forEach((code, i) => {
-    writeFileSync(join(dir, `src/examples/example-${i + 1}.ts`), code)
+  examples.forEach((example, i) => {
+    writeFileSync(join(dir, `src/examples/example-${i + 1}.${example.ext}`), exampleModule(example))
   })
 }
 
-beforeAll(() => {
+/** Records `npm ls --all` in an app's directory. */
+const recordTree = (name: AppName) => async (dir: string) => {
+  trees.set(name, await start('npm', ['ls', '--all'], { cwd: dir }))
+}
+
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'asynccache-consumer-'))
   // What `npm pack` (through the prepack script) and `npm publish` build.
   run('npm', ['run', 'build:lib'])
-  packed = pack(root, work)
+  packed = await pack(root, work)
   // The dependencies come as tarballs of the installed copies (theirs too): the install needs
   // no network. Optional peers are not installed, as npm does not install them either.
-  tarballs = [
-    packed.filename,
-    ...installedClosure(dependencies).map(
-      (name) => pack(join(root, 'node_modules', name), work).filename,
-    ),
-  ].map((file) => join(work, file))
-  installApp('vanilla-ts', (dir) => {
-    tree = spawnSync('npm', ['ls', '--all'], { cwd: dir, encoding: 'utf8' })
-    installedPackages = packagesIn(dir)
-  })
-  installApp('preact-ts')
+  tarballs = [join(work, packed.filename), ...(await tarballsOf(dependencies))]
+  await Promise.all([
+    installApp('vanilla-ts', async (dir) => {
+      installedPackages = packagesIn(dir)
+      await recordTree('vanilla-ts')(dir)
+    }),
+    installApp('preact-ts'),
+  ])
 }, 120_000)
 
 afterAll(() => {
@@ -206,13 +289,22 @@ describe('the packed tarball', () => {
     expect(dependencies.filter((name) => !imported.has(name))).toEqual([])
   })
 
-  test('installs nothing but itself and its dependencies (not Preact, not uPlot), with no unmet peer', () => {
-    // The optional peers (the hooks' frameworks) are not installed, and npm says so.
+  /**
+   * The problems `npm ls --all` reports in an app, and its exit status. The optional peers (the
+   * hooks' frameworks) an app does not install are no problem: npm only says they are absent.
+   */
+  function npmProblems(name: AppName): { problems: string[]; status: number | null } {
     const optional = Object.keys(manifest.peerDependenciesMeta ?? {})
     const unmetOptional = new RegExp(`UNMET OPTIONAL DEPENDENCY (?:${optional.join('|')})@`)
-    const lines = tree.stdout.split('\n').filter((line) => !unmetOptional.test(line))
-    expect(lines.join('\n')).not.toMatch(/UNMET|invalid|missing|extraneous/)
-    expect(tree.status).toBe(0)
+    const { stdout = '', status = null } = trees.get(name) ?? {}
+    const problems = stdout
+      .split('\n')
+      .filter((line) => /UNMET|invalid|missing|extraneous/.test(line) && !unmetOptional.test(line))
+    return { problems, status }
+  }
+
+  test('installs nothing but itself and its dependencies (not Preact, not uPlot), with no unmet peer', () => {
+    expect(npmProblems('vanilla-ts')).toEqual({ problems: [], status: 0 })
     expect(installedPackages.sort()).toEqual(
       ['asynccache', ...installedClosure(dependencies)].sort(),
     )
@@ -312,25 +404,27 @@ function devtoolsApp(name: string, specifier: string): string {
   return dir
 }
 
-/** The API the README's examples call: `/api/users/:id` answers `{ id }`. */
-function usersApi(): Plugin {
-  const handle = (url: string | undefined, response: import('node:http').ServerResponse) => {
-    const id = Number(/^\/api\/users\/(\d+)$/.exec(url ?? '')?.[1])
+/**
+ * The API the README's examples call, on the app's own server: `/api/users/:id` and
+ * `/api/products/:id` answer `{ id }`, anything else under /api is a 404. `requests` counts the
+ * requests for each path.
+ */
+function exampleApi(): { plugin: Plugin; requests: Map<string, number> } {
+  const requests = new Map<string, number>()
+  const handle = (url = '', response: import('node:http').ServerResponse) => {
+    const path = url.split('?')[0]
+    requests.set(path, (requests.get(path) ?? 0) + 1)
+    const id = /^\/api\/(?:users|products)\/(\d+)$/.exec(path)?.[1]
+    response.statusCode = id === undefined ? 404 : 200
     response.setHeader('content-type', 'application/json')
-    response.end(JSON.stringify({ id }))
+    response.end(JSON.stringify(id === undefined ? { error: 'no such path' } : { id: Number(id) }))
+  }
+  const use = (server: { middlewares: import('vite').Connect.Server }) => {
+    server.middlewares.use('/api', (request, response) => handle(request.originalUrl, response))
   }
   return {
-    name: 'users-api',
-    configureServer: (server) => {
-      server.middlewares.use('/api/users', (request, response) =>
-        handle(request.originalUrl, response),
-      )
-    },
-    configurePreviewServer: (server) => {
-      server.middlewares.use('/api/users', (request, response) =>
-        handle(request.originalUrl, response),
-      )
-    },
+    plugin: { name: 'example-api', configureServer: use, configurePreviewServer: use },
+    requests,
   }
 }
 
@@ -343,8 +437,18 @@ describe("the README's examples in the create-vite apps, in Chromium", () => {
     await browser?.close()
   })
 
-  /** Loads the app, waits until every example has run; what each printed, and every error. */
-  async function runApp(url: string): Promise<{ printed: string[][]; errors: string[] }> {
+  /** What one page load did: what each example printed, what `ten` showed, every error. */
+  interface Run {
+    printed: string[][]
+    shown: string[]
+    errors: string[]
+  }
+
+  /**
+   * Loads the app, waits until every example has run and, for an app with `ten`, until its ten
+   * components show their data.
+   */
+  async function runApp(url: string, { ten }: App): Promise<Run> {
     const context = await browser.newContext()
     const page = await context.newPage()
     const printed: Promise<string>[][] = []
@@ -369,46 +473,76 @@ describe("the README's examples in the create-vite apps, in Chromium", () => {
       page.locator('body[data-done="true"]').waitFor({ state: 'attached' }),
       failed,
     ])
-    const result = { printed: await Promise.all(printed.map((p) => Promise.all(p))), errors }
+    let shown: string[] = []
+    if (ten !== undefined && errors.length === 0) {
+      const items = page.locator(`${ten.container} > *`)
+      await Promise.race([
+        items
+          .filter({ hasText: new RegExp(`^${ten.text}$`) })
+          .nth(9)
+          .waitFor(),
+        failed,
+      ])
+      shown = await items.allTextContents()
+    }
+    const result = { printed: await Promise.all(printed.map((p) => Promise.all(p))), shown, errors }
     await context.close()
     return result
   }
 
-  function expectAllRan({ printed, errors }: { printed: string[][]; errors: string[] }) {
+  function expectAllRan(
+    { printed, shown, errors }: Run,
+    { examples, ten, requests }: App,
+    counted: Map<string, number>,
+  ) {
     expect(errors).toEqual([])
     expect(printed).toHaveLength(examples.length)
-    examples.forEach((code, i) => {
+    examples.forEach(({ code }, i) => {
       expect(printed[i], `README example ${i + 1}`).toEqual(expectedOutput(code, printed[i]))
     })
+    if (ten !== undefined) expect(shown).toEqual(Array(10).fill(ten.text))
+    for (const [path, n] of Object.entries(requests ?? {})) {
+      expect(counted.get(path) ?? 0, `requests for ${path}`).toBe(n)
+    }
   }
 
+  /** What each app's page is checked for, in a test's name. */
+  const checks = (name: AppName) =>
+    app(name).ten === undefined
+      ? 'every example runs as written, with no console error'
+      : 'every example runs as written, ten components on one key make one request, no console error'
+
   for (const name of Object.keys(apps) as AppName[]) {
-    test(`${name}, in development (vite): every example runs as written, with no console error`, async () => {
+    test(`${name}, in development (vite): ${checks(name)}`, async () => {
+      const api = exampleApi()
       const server = await createServer({
         root: appDir(name),
         logLevel: 'error',
-        plugins: [usersApi()],
+        plugins: [api.plugin],
         server: { host: '127.0.0.1', port: 0 },
       })
       await server.listen()
       try {
-        expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+        const result = await runApp(server.resolvedUrls?.local[0] as string, app(name))
+        expectAllRan(result, app(name), api.requests)
       } finally {
         await server.close()
       }
     })
 
-    test(`${name}, built (vite build, vite preview): every example runs as written, with no console error`, async () => {
+    test(`${name}, built (vite build, vite preview): ${checks(name)}`, async () => {
       const dir = appDir(name)
       viteBuild(dir)
+      const api = exampleApi()
       const server = await preview({
         root: dir,
         logLevel: 'error',
-        plugins: [usersApi()],
+        plugins: [api.plugin],
         preview: { host: '127.0.0.1', port: 0 },
       })
       try {
-        expectAllRan(await runApp(server.resolvedUrls?.local[0] as string))
+        const result = await runApp(server.resolvedUrls?.local[0] as string, app(name))
+        expectAllRan(result, app(name), api.requests)
       } finally {
         await server.close()
       }

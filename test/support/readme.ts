@@ -9,6 +9,11 @@ export function codeBlocks(markdown: string, info: string): string[] {
   return [...markdown.matchAll(fence)].map((m) => m[1])
 }
 
+/** The framework a ```tsx block is written for: the one whose hooks entry it imports. */
+export function frameworkOf(code: string): 'react' | 'preact' {
+  return code.includes("from 'asynccache/react'") ? 'react' : 'preact'
+}
+
 /**
  * What `code` says it prints: for each `console.log` line, in order, the comment after `) // `
  * ('' for a line that says nothing, which must then print nothing). A comment with `...`

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { format } from 'node:util'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { codeBlocks, expectedOutput } from '../support/readme.js'
+import { codeBlocks, expectedOutput, frameworkOf } from '../support/readme.js'
 
 /**
  * Runs every ```ts block of the README as a module, as written, and checks each
@@ -14,11 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
 // ```tsx blocks are the hooks' examples, compiled with their framework's JSX runtime (the files
 // are outside tsconfig.json's reach, which names Preact's).
-const jsxOf = (code: string) => (code.includes("from 'asynccache/react'") ? 'react' : 'preact')
 const blocks = [
   ...codeBlocks(readme, 'ts').map((code) => ({ code, ext: 'ts' })),
   ...codeBlocks(readme, 'tsx').map((code) => ({
-    code: `/** @jsxImportSource ${jsxOf(code)} */\n${code}`,
+    code: `/** @jsxImportSource ${frameworkOf(code)} */\n${code}`,
     ext: 'tsx',
   })),
 ]
