@@ -22,13 +22,13 @@ import { launchChromium } from './harness.js'
 
 /**
  * The package as a newcomer meets it: `npm pack`, installed from the tarball (offline) into apps
- * laid out like create-vite's vanilla-ts and preact-ts templates, outside this repository so that
- * nothing of its node_modules (Preact, uPlot) is in reach. Then: what the tarball holds, publint
- * and attw, the dependencies npm installs, the declarations type-checked by the apps' own tsc
- * (with skipLibCheck off in vanilla-ts), every entry require()d and imported by Node, and the
- * README's examples (its hooks' ```tsx blocks in the app of their framework) run by each app in
- * real Chromium, in development and in a production build, against a local API that counts the
- * requests.
+ * laid out like create-vite's vanilla-ts, preact-ts and react-ts templates, outside this
+ * repository so that nothing of its node_modules (Preact, uPlot) is in reach. Then: what the
+ * tarball holds, publint and attw, the dependencies npm installs (and React 19 meeting the peer
+ * range), the declarations type-checked by the apps' own tsc (with skipLibCheck off in
+ * vanilla-ts), every entry require()d and imported by Node, and the README's examples (its
+ * hooks' ```tsx blocks in the app of their framework) run by each app in real Chromium, in
+ * development and in a production build, against a local API that counts the requests.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -62,6 +62,8 @@ const tsx = (framework: 'react' | 'preact'): Example[] =>
 
 /** One app: see {@link apps}. */
 interface App {
+  /** Installed with asynccache from tarballs of this repository's copies (and their dependencies). */
+  installs?: string[]
   /** Linked from this repository's node_modules once the install is checked (tsc runs from here). */
   packages: string[]
   /** How its `npm run build` type-checks. */
@@ -78,8 +80,9 @@ interface App {
 }
 
 /**
- * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates with the README's
- * `experimentalDecorators`). An entry that needs a peer (react) adds it to `packages`.
+ * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates, vanilla-ts and
+ * preact-ts with the README's `experimentalDecorators`; react-ts as generated). An entry that needs
+ * a peer (react) adds it to `packages`.
  */
 const apps = {
   'vanilla-ts': {
@@ -97,6 +100,17 @@ const apps = {
     // The quick start's first render (from what it loaded before: one request), the ten
     // components (one), the server-side rendering example's server (one; its client none).
     requests: { '/api/products/3': 1, '/api/products/4': 1, '/api/users/5': 1 },
+  },
+  'react-ts': {
+    // React as an app's own dependency, so that npm checks asynccache's peer range against it.
+    installs: ['react', 'react-dom'],
+    packages: ['vite', '@vitejs/plugin-react', '@types/react', '@types/react-dom', '@types/node'],
+    tsc: ['-b'],
+    examples: tsx('react'),
+    ten: { container: '#root', text: 'User 8' },
+    // The quick start's first render (from what it loaded before: one request), the ten
+    // components under StrictMode (one).
+    requests: { '/api/users/7': 1, '/api/users/8': 1 },
   },
 } satisfies Record<string, App>
 type AppName = keyof typeof apps
@@ -202,12 +216,12 @@ async function tarballsOf(names: string[]): Promise<string[]> {
  */
 async function installApp(name: AppName, check?: (dir: string) => Promise<void>): Promise<void> {
   const dir = appDir(name)
-  const { packages, examples } = app(name)
+  const { installs = [], packages, examples } = app(name)
   cpSync(join(fixtures, name), dir, { recursive: true })
   cpSync(join(fixtures, 'run-examples.ts'), join(dir, 'src/run-examples.ts'))
-  await runBeside('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], {
-    cwd: dir,
-  })
+  const own = await tarballsOf(installs)
+  const install = ['install', '--offline', '--no-audit', '--no-fund', ...tarballs, ...own]
+  await runBeside('npm', install, { cwd: dir })
   await check?.(dir)
   for (const pkg of packages) {
     mkdirSync(dirname(join(dir, 'node_modules', pkg)), { recursive: true })
@@ -238,6 +252,7 @@ beforeAll(async () => {
       await recordTree('vanilla-ts')(dir)
     }),
     installApp('preact-ts'),
+    installApp('react-ts', recordTree('react-ts')),
   ])
 }, 120_000)
 
@@ -308,6 +323,13 @@ describe('the packed tarball', () => {
     expect(installedPackages.sort()).toEqual(
       ['asynccache', ...installedClosure(dependencies)].sort(),
     )
+  })
+
+  test("installed beside the app's own React 19 (react-ts), its peer is that React, and valid", () => {
+    expect(npmProblems('react-ts')).toEqual({ problems: [], status: 0 })
+    // asynccache's lines in the tree: its dependencies, and its peers as resolved.
+    const own = /^├─┬ asynccache@.*\n((?:│ .*\n)*)/m.exec(trees.get('react-ts')?.stdout ?? '')?.[1]
+    expect(own).toMatch(/^│ [├└]── react@19\.\d+\.\d+ deduped$/m)
   })
 
   test('its declarations import no package but its dependencies and peers', () => {
