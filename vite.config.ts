@@ -63,7 +63,7 @@ export default defineConfig(({ mode }) => ({
       : {
           outDir: 'dist',
           emptyOutDir: true,
-          // No source maps in the package: see "Packaging" in README.md.
+          // No source maps in the package: see "The package" in README.md.
           sourcemap: false,
           // Oxc compress + mangle. For ES library output Vite deliberately keeps whitespace so
           // /* @__PURE__ */ annotations survive for consumers' tree-shaking.
