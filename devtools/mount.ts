@@ -22,12 +22,13 @@ const GAP = 40
  * Mounts the devtools into the page: a floating toggle button and, when open, a panel docked
  * to an edge of the viewport (`position`, the bottom by default; switchable in the panel, as
  * the theme is), both inside a shadow root attached to their own host element
- * (appended to `<body>`), so the app's CSS and the panel's never mix. Every named cache is
- * found through the registry, also those created later; `options.caches` adds others.
+ * (appended to `<body>`), so the app's CSS and the panel's never mix. Every cache, named or
+ * not, is found through the registry, also those created later; `options.caches` adds others.
  *
- * Recording starts at once (O(1) per event); the panel renders at most once per animation
- * frame and only while open. It keeps no cache alive but the selected one: a cache the app
- * drops (a hot reload's old module, say) is collected as if no panel were there.
+ * Recording starts at once (O(1) per event); the panel redraws only while open, at most once
+ * per animation frame and at least 100 ms apart while events stream in. It keeps no cache
+ * alive but the selected one: a cache the app drops (a hot reload's old module, say) is
+ * collected as if no panel were there.
  * `Alt+Shift+C` toggles it; `Escape` inside it closes it. The open state, the edge and the
  * size, the theme, the selected cache and the views are remembered in localStorage.
  *

@@ -37,8 +37,8 @@ export interface DevtoolsOptions {
   /** CSP nonce put on the panel's `<style>` element (for a `style-src 'nonce-…'` policy). */
   nonce?: string
   /**
-   * Caches to show in addition to the named ones the registry lists (an unnamed cache is only
-   * visible this way).
+   * Caches to show in addition to those the registry lists (every live cache, named or not,
+   * unless `unregisterCache` took it out).
    */
   // biome-ignore lint/suspicious/noExplicitAny: a cache of any key and value type may be shown.
   caches?: readonly AsyncCache<any, any>[]
