@@ -443,8 +443,9 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /**
-   * Calls `listener` with every event that changes `key` (`set`, `delete`, `evict`, `stale`,
-   * `load-*`, and `clear`, which changes every key); returns the function that stops it. An
+   * Calls `listener` with every event of `key` but `hit` and `miss` (`set`, `delete`, `evict`,
+   * `stale`, `expire`, `load-*`, a layer's own such as `revalidated`) and with `clear`, which
+   * changes every key; returns the function that stops it. An
    * event reaches only the watchers of its key, found in one map lookup; a cache nobody
    * watches pays nothing for it.
    */
