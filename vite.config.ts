@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import babel from '@rolldown/plugin-babel'
 import { playwright } from '@vitest/browser-playwright'
-import { defineConfig } from 'vitest/config'
+import type { Plugin } from 'vite'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 import { mockApi } from './demo/api.js'
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium-path.mjs'
 import { testApi } from './test/support/test-api.js'
@@ -37,6 +38,70 @@ const external = (id: string, importer: string | undefined) =>
 // Vite 8's Oxc transform does not lower TC39 decorators, so files using `@decorator` syntax go
 // through Babel first. Kept to an explicit list because Babel is slow; extend as needed.
 const decoratorFiles = [/\.decorators\.test\.tsx?(?:$|\?)/, /[\\/]readme-examples[\\/]/]
+
+const unit: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'unit',
+    environment: 'happy-dom',
+    // For the tests that watch caches being collected (the registry's pruning).
+    execArgv: ['--expose-gc'],
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+  },
+}
+
+// A function: each project counts its own requests.
+const browser = (): TestProjectInlineConfiguration => ({
+  extends: true,
+  // Real HTTP for the fetch layer's browser tests, counted on the server side.
+  plugins: [testApi()],
+  test: {
+    name: 'browser',
+    include: ['test/browser/**/*.test.ts', 'test/browser/**/*.test.tsx'],
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: {
+          // undefined -> Playwright's own downloaded browser.
+          executablePath: findChromium() ?? undefined,
+          args: CHROMIUM_ARGS,
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+})
+
+// The hooks' suites run again on the oldest majors of the peer ranges: Preact 10 (the npm alias
+// preact10) and React 18 (the workspace test/frameworks/react18: react-dom 18's peer react cannot
+// be met beside the root's React 19 under an alias). Imports of react and react-dom resolve as
+// if made from that workspace, so that react-dom finds the same React 18 as the hooks.
+const react18 = fromRoot('test/frameworks/react18/package.json')
+const fromReact18: Plugin = {
+  name: 'react-18',
+  enforce: 'pre',
+  resolveId(source, importer, options) {
+    if (!/^react(?:-dom)?(?:\/|$)/.test(source) || importer === react18) return null
+    return this.resolve(source, react18, { ...options, skipSelf: true })
+  },
+}
+const oldestPeers = (project: TestProjectInlineConfiguration): TestProjectInlineConfiguration => ({
+  ...project,
+  plugins: [fromReact18, ...(project.plugins ?? [])],
+  resolve: { alias: [{ find: /^preact(?=\/|$)/, replacement: 'preact10' }] },
+  // Its own pre-bundled dependencies: `react` there is React 18.
+  cacheDir: 'node_modules/.vite/react18-preact10',
+  test: {
+    ...project.test,
+    name: `${project.test?.name}-react18-preact10`,
+    provide: { peers: { react: 18, preact: 10 } },
+    include: (project.test?.include ?? []).map((glob) => glob.replace('/**/*', '/**/hooks-*')),
+    // Run through Vite, for the alias: Preact's own entries (preact/hooks...) and
+    // preact-render-to-string import `preact`, which Node would resolve to Preact 11.
+    server: { deps: { inline: [/[\\/]node_modules[\\/]preact(?:10|-render-to-string)[\\/]/] } },
+  },
+})
 
 // `vite` and `vite preview` serve the demo (index.html) with its mock API; `vite build` builds the
 // library, `vite build --mode demo` the demo app into dist-demo/.
@@ -78,38 +143,13 @@ export default defineConfig(({ mode }) => ({
           rolldownOptions: { external },
         },
   test: {
+    // The majors the hooks' suites check they run on (test/support/peers.ts).
+    provide: { peers: { react: 19, preact: 11 } },
     projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          environment: 'happy-dom',
-          // For the tests that watch caches being collected (the registry's pruning).
-          execArgv: ['--expose-gc'],
-          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
-        },
-      },
-      {
-        extends: true,
-        // Real HTTP for the fetch layer's browser tests, counted on the server side.
-        plugins: [testApi()],
-        test: {
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts', 'test/browser/**/*.test.tsx'],
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: {
-                // undefined -> Playwright's own downloaded browser.
-                executablePath: findChromium() ?? undefined,
-                args: CHROMIUM_ARGS,
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      unit,
+      oldestPeers(unit),
+      browser(),
+      oldestPeers(browser()),
       {
         extends: true,
         test: {

@@ -1,11 +1,13 @@
 import { useCached, useCachedFetch } from 'asynccache/preact'
 import { h, hydrate, render } from 'preact'
 import { Suspense } from 'preact/compat'
+import preact from 'preact/package.json' with { type: 'json' }
 import { renderToString } from 'preact-render-to-string'
 import { describeApp } from '../support/app-suite.js'
+import { peerName } from '../support/peers.js'
 
 describeApp({
-  name: 'Preact',
+  name: peerName('preact', preact.version),
   h: h as never,
   Suspense,
   useCached,

@@ -1,12 +1,13 @@
 import { useCached, useCachedFetch } from 'asynccache/react'
-import { createElement, type ReactNode, StrictMode, Suspense } from 'react'
+import { createElement, type ReactNode, StrictMode, Suspense, version } from 'react'
 import { createRoot, hydrateRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { describeApp } from '../support/app-suite.js'
+import { peerName } from '../support/peers.js'
 
-// A React 19 app under StrictMode: effects mount, unmount and mount again.
+// A React app under StrictMode: effects mount, unmount and mount again.
 describeApp({
-  name: 'React 19 (StrictMode)',
+  name: `${peerName('react', version)} (StrictMode)`,
   h: createElement as never,
   Suspense,
   useCached,

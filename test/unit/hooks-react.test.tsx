@@ -1,10 +1,11 @@
 /** @jsxImportSource react */
 import { asyncCache } from 'asynccache'
 import { useCached, useCachedFetch } from 'asynccache/react'
-import { act, Component, createElement, StrictMode, Suspense } from 'react'
+import { act, Component, createElement, StrictMode, Suspense, version } from 'react'
 import { createRoot } from 'react-dom/client'
 import { expect, test } from 'vitest'
 import { describeHooks, nextTask } from '../support/hook-suite.js'
+import { peerName } from '../support/peers.js'
 
 // React's act() wants to be told it runs in a test.
 ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
@@ -19,8 +20,10 @@ async function mount(element: unknown) {
   }
 }
 
+const name = peerName('react', version)
+
 describeHooks({
-  name: 'React',
+  name,
   h: createElement as never,
   Suspense,
   Component: Component as never,
@@ -34,7 +37,7 @@ describeHooks({
     }),
 })
 
-test('React StrictMode: the double mount starts one load, and the value shows', async () => {
+test(`${name} StrictMode: the double mount starts one load, and the value shows`, async () => {
   const runs: number[] = []
   const fetchUser = asyncCache()(async (id: number) => {
     runs.push(id)

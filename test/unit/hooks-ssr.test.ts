@@ -1,13 +1,37 @@
 // @vitest-environment node
+import { Writable } from 'node:stream'
 import { asyncCache } from 'asynccache'
 import { h } from 'preact'
 import { Suspense as PreactSuspense } from 'preact/compat'
+import preact from 'preact/package.json' with { type: 'json' }
 import { renderToString as preactToString, renderToStringAsync } from 'preact-render-to-string'
-import { createElement, Suspense } from 'react'
-import { renderToString as reactToString, renderToReadableStream } from 'react-dom/server'
+import { createElement, type ReactNode, Suspense, version } from 'react'
+import { renderToString as reactToString, renderToPipeableStream } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
+import { peerName } from '../support/peers.js'
 
-describe('the hooks on a server (no DOM)', () => {
+/**
+ * Node's streaming render, in React 18 and 19 alike (React 18's Node build has no
+ * renderToReadableStream): the whole page once every Suspense boundary is ready.
+ */
+function renderToStream(element: ReactNode): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let html = ''
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        html += chunk
+        done()
+      },
+    })
+    sink.on('finish', () => resolve(html))
+    const { pipe } = renderToPipeableStream(element, {
+      onAllReady: () => pipe(sink),
+      onShellError: reject,
+    })
+  })
+}
+
+describe(`the hooks on a server (no DOM): ${peerName('react', version)}, ${peerName('preact', preact.version)}`, () => {
   test('both entries import and render where there is no window or document', async () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined')
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined')
@@ -53,9 +77,7 @@ describe('the hooks on a server (no DOM)', () => {
       createElement(ReactUser, { id: 3 }),
       createElement(ReactUser, { id: 3 }),
     )
-    const stream = await renderToReadableStream(reactPage)
-    await stream.allReady
-    const html = await new Response(stream).text()
+    const html = await renderToStream(reactPage)
     expect(html).toContain('<p>user 3</p><p>user 3</p>')
     function PreactUser({ id }: { id: number }) {
       const { data } = preact.useCached(fetchUser, [id], { suspense: true })
