@@ -1,6 +1,7 @@
 import { type SpawnOptions, type SpawnSyncOptions, spawn, spawnSync } from 'node:child_process'
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,10 +23,10 @@ import { launchChromium } from './harness.js'
 
 /**
  * The package as a newcomer meets it: `npm pack`, installed from the tarball (offline) into apps
- * laid out like create-vite's vanilla-ts, preact-ts and react-ts templates, outside this
- * repository so that nothing of its node_modules (Preact, uPlot) is in reach. Then: what the
- * tarball holds, publint and attw, the dependencies npm installs (and React 19 meeting the peer
- * range), the declarations type-checked by the apps' own tsc (with skipLibCheck off in
+ * laid out like create-vite's vanilla-ts, preact-ts and react-ts templates (and react-ts on
+ * React 18), outside this repository so that nothing of its node_modules (Preact, uPlot) is in
+ * reach. Then: what the tarball holds, publint and attw, the dependencies npm installs (and the
+ * apps' Preact 10, React 19 and React 18 meeting the peer ranges), the declarations type-checked by the apps' own tsc (with skipLibCheck off in
  * vanilla-ts), every entry require()d and imported by Node, and the README's examples (its
  * hooks' ```tsx blocks in the app of their framework) run by each app in real Chromium, in
  * development and in a production build, against a local API that counts the requests.
@@ -62,8 +63,15 @@ const tsx = (framework: 'react' | 'preact'): Example[] =>
 
 /** One app: see {@link apps}. */
 interface App {
-  /** Installed with asynccache from tarballs of this repository's copies (and their dependencies). */
-  installs?: string[]
+  /** The fixture it is copied from, when not the one of its name. */
+  fixture?: string
+  /**
+   * Installed with asynccache from tarballs of this repository's copies (and their
+   * dependencies), found as a package in `from` (default: the repository) finds them.
+   */
+  installs?: { names: string[]; from?: string }
+  /** The peer it installs, which asynccache's peer range must accept and resolve to. */
+  peer?: { name: 'preact' | 'react'; major: number }
   /** Linked from this repository's node_modules once the install is checked (tsc runs from here). */
   packages: string[]
   /** How its `npm run build` type-checks. */
@@ -82,7 +90,9 @@ interface App {
 /**
  * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates, vanilla-ts and
  * preact-ts with the README's `experimentalDecorators`; react-ts as generated). An entry that needs
- * a peer (react) adds it to `packages`.
+ * a peer (react) adds it to `packages`. The frameworks are installed at the versions the templates
+ * ask for (preact ^10.29, react ^19.2), and react-ts again on React 18 (with its types): the
+ * oldest majors of the peer ranges.
  */
 const apps = {
   'vanilla-ts': {
@@ -92,8 +102,11 @@ const apps = {
     examples: ts,
   },
   'preact-ts': {
-    // preact-render-to-string for the README's server-side rendering example.
-    packages: ['vite', 'preact', '@preact/preset-vite', '@types/node', 'preact-render-to-string'],
+    // Preact 10 (the preact10 alias here), and preact-render-to-string for the README's
+    // server-side rendering example, installed so that it imports that Preact.
+    installs: { names: ['preact10', 'preact-render-to-string'] },
+    peer: { name: 'preact', major: 10 },
+    packages: ['vite', '@preact/preset-vite', '@types/node'],
     tsc: ['-b'],
     examples: [...tsx('preact'), ...ts],
     ten: { container: '#app', text: 'Product 4' },
@@ -103,7 +116,8 @@ const apps = {
   },
   'react-ts': {
     // React as an app's own dependency, so that npm checks asynccache's peer range against it.
-    installs: ['react', 'react-dom'],
+    installs: { names: ['react', 'react-dom'] },
+    peer: { name: 'react', major: 19 },
     packages: ['vite', '@vitejs/plugin-react', '@types/react', '@types/react-dom', '@types/node'],
     tsc: ['-b'],
     examples: tsx('react'),
@@ -112,21 +126,50 @@ const apps = {
     // components under StrictMode (one).
     requests: { '/api/users/7': 1, '/api/users/8': 1 },
   },
+  'react18-ts': {
+    fixture: 'react-ts',
+    // React 18 and its types, from the test/frameworks/react18 workspace.
+    installs: {
+      names: ['react', 'react-dom', '@types/react', '@types/react-dom'],
+      from: 'test/frameworks/react18',
+    },
+    peer: { name: 'react', major: 18 },
+    packages: ['vite', '@vitejs/plugin-react', '@types/node'],
+    tsc: ['-b'],
+    examples: tsx('react'),
+    ten: { container: '#root', text: 'User 8' },
+    requests: { '/api/users/7': 1, '/api/users/8': 1 },
+  },
 } satisfies Record<string, App>
 type AppName = keyof typeof apps
 const app = (name: AppName): App => apps[name]
 
-/** `names` and, transitively, their dependencies, as installed in this repository. */
-function installedClosure(names: string[]): string[] {
-  const found = new Set<string>()
-  const visit = (name: string) => {
-    if (found.has(name)) return
-    found.add(name)
-    const file = join(root, 'node_modules', name, 'package.json')
-    Object.keys(JSON.parse(readFileSync(file, 'utf8')).dependencies ?? {}).forEach(visit)
+/** Where Node finds package `name` from directory `from`: in its node_modules or a parent's. */
+function locate(name: string, from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const found = join(dir, 'node_modules', name)
+    if (existsSync(join(found, 'package.json'))) return found
+    if (dir === root) throw new Error(`${name} is not installed where ${from} would find it`)
   }
-  names.forEach(visit)
-  return [...found]
+}
+
+/**
+ * `names` and, transitively, their dependencies, as installed in this repository (found from
+ * `from`, as Node finds them): each package's name (an alias's is the real one) and directory.
+ */
+function installedClosure(names: string[], from = root): Map<string, string> {
+  const found = new Map<string, string>()
+  const visit = (from: string) => (name: string) => {
+    const dir = locate(name, from)
+    const { name: real, dependencies = {} } = JSON.parse(
+      readFileSync(join(dir, 'package.json'), 'utf8'),
+    )
+    if (found.has(real)) return
+    found.set(real, dir)
+    Object.keys(dependencies).forEach(visit(dir))
+  }
+  names.forEach(visit(from))
+  return found
 }
 
 /** How a command ended. */
@@ -205,8 +248,8 @@ function exampleModule({ code, ext }: Example): string {
 }
 
 /** Tarballs of this repository's copies of `names` and of their dependencies, in `work`. */
-async function tarballsOf(names: string[]): Promise<string[]> {
-  const packs = installedClosure(names).map((name) => pack(join(root, 'node_modules', name), work))
+async function tarballsOf(names: string[], from = root): Promise<string[]> {
+  const packs = [...installedClosure(names, from).values()].map((dir) => pack(dir, work))
   return (await Promise.all(packs)).map(({ filename }) => join(work, filename))
 }
 
@@ -216,10 +259,10 @@ async function tarballsOf(names: string[]): Promise<string[]> {
  */
 async function installApp(name: AppName, check?: (dir: string) => Promise<void>): Promise<void> {
   const dir = appDir(name)
-  const { installs = [], packages, examples } = app(name)
-  cpSync(join(fixtures, name), dir, { recursive: true })
+  const { fixture = name, installs, packages, examples } = app(name)
+  cpSync(join(fixtures, fixture), dir, { recursive: true })
   cpSync(join(fixtures, 'run-examples.ts'), join(dir, 'src/run-examples.ts'))
-  const own = await tarballsOf(installs)
+  const own = await tarballsOf(installs?.names ?? [], join(root, installs?.from ?? ''))
   const install = ['install', '--offline', '--no-audit', '--no-fund', ...tarballs, ...own]
   await runBeside('npm', install, { cwd: dir })
   await check?.(dir)
@@ -251,8 +294,9 @@ beforeAll(async () => {
       installedPackages = packagesIn(dir)
       await recordTree('vanilla-ts')(dir)
     }),
-    installApp('preact-ts'),
+    installApp('preact-ts', recordTree('preact-ts')),
     installApp('react-ts', recordTree('react-ts')),
+    installApp('react18-ts', recordTree('react18-ts')),
   ])
 }, 120_000)
 
@@ -321,16 +365,23 @@ describe('the packed tarball', () => {
   test('installs nothing but itself and its dependencies (not Preact, not uPlot), with no unmet peer', () => {
     expect(npmProblems('vanilla-ts')).toEqual({ problems: [], status: 0 })
     expect(installedPackages.sort()).toEqual(
-      ['asynccache', ...installedClosure(dependencies)].sort(),
+      ['asynccache', ...installedClosure(dependencies).keys()].sort(),
     )
   })
 
-  test("installed beside the app's own React 19 (react-ts), its peer is that React, and valid", () => {
-    expect(npmProblems('react-ts')).toEqual({ problems: [], status: 0 })
-    // asynccache's lines in the tree: its dependencies, and its peers as resolved.
-    const own = /^├─┬ asynccache@.*\n((?:│ .*\n)*)/m.exec(trees.get('react-ts')?.stdout ?? '')?.[1]
-    expect(own).toMatch(/^│ [├└]── react@19\.\d+\.\d+ deduped$/m)
-  })
+  for (const name of Object.keys(apps) as AppName[]) {
+    const { peer } = app(name)
+    if (peer === undefined) continue
+    const framework = `${peer.name} ${peer.major}`
+    test(`installed beside the ${name} app's own ${framework}, its peer is that ${peer.name}, and valid`, () => {
+      expect(npmProblems(name)).toEqual({ problems: [], status: 0 })
+      // asynccache's lines in the tree: its dependencies, and its peers as resolved.
+      const own = /^├─┬ asynccache@.*\n((?:│ .*\n)*)/m.exec(trees.get(name)?.stdout ?? '')?.[1]
+      expect(own).toMatch(
+        new RegExp(`^│ [├└]── ${peer.name}@${peer.major}\\.\\d+\\.\\d+ deduped$`, 'm'),
+      )
+    })
+  }
 
   test('its declarations import no package but its dependencies and peers', () => {
     const installed = join(appDir('vanilla-ts'), 'node_modules/asynccache')
