@@ -7,14 +7,12 @@ import preact from 'preact/package.json' with { type: 'json' }
 import { renderToString as preactToString, renderToStringAsync } from 'preact-render-to-string'
 import { createElement, type ReactNode, Suspense, version } from 'react'
 import { renderToString as reactToString, renderToPipeableStream } from 'react-dom/server'
+import { renderToReadableStream } from 'react-dom/server.browser'
 import { describe, expect, test } from 'vitest'
 import { peerName } from '../support/peers.js'
 
-/**
- * Node's streaming render, in React 18 and 19 alike (React 18's Node build has no
- * renderToReadableStream): the whole page once every Suspense boundary is ready.
- */
-function renderToStream(element: ReactNode): Promise<string> {
+/** Node's streaming render, in React 18 and 19: the page once every Suspense boundary is ready. */
+function pipeToString(element: ReactNode): Promise<string> {
   return new Promise((resolve, reject) => {
     let html = ''
     const sink = new Writable({
@@ -29,6 +27,16 @@ function renderToStream(element: ReactNode): Promise<string> {
       onShellError: reject,
     })
   })
+}
+
+/**
+ * The web-streams render (edge runtimes, Deno, Bun), likewise. React 18 has it only in
+ * react-dom/server.browser; React 19 in react-dom/server too.
+ */
+async function readableToString(element: ReactNode): Promise<string> {
+  const stream = await renderToReadableStream(element)
+  await stream.allReady
+  return new Response(stream).text()
 }
 
 describe(`the hooks on a server (no DOM): ${peerName('react', version)}, ${peerName('preact', preact.version)}`, () => {
@@ -59,32 +67,38 @@ describe(`the hooks on a server (no DOM): ${peerName('react', version)}, ${peerN
     expect(runs).toEqual([1])
   })
 
-  test('with suspense, a streaming render fills the per-request cache while rendering: one load per key', async () => {
-    const react = await import('asynccache/react')
-    const preact = await import('asynccache/preact')
-    const runs: number[] = []
-    const fetchUser = asyncCache()(async (id: number) => {
-      runs.push(id)
-      return `user ${id}`
-    })
-    function ReactUser({ id }: { id: number }) {
-      const { data } = react.useCached(fetchUser, [id], { suspense: true })
-      return createElement('p', null, data)
-    }
-    const reactPage = createElement(
-      Suspense,
-      { fallback: 'loading' },
-      createElement(ReactUser, { id: 3 }),
-      createElement(ReactUser, { id: 3 }),
-    )
-    const html = await renderToStream(reactPage)
-    expect(html).toContain('<p>user 3</p><p>user 3</p>')
-    function PreactUser({ id }: { id: number }) {
-      const { data } = preact.useCached(fetchUser, [id], { suspense: true })
-      return h('p', null, data)
-    }
-    const preactPage = h(PreactSuspense, { fallback: 'loading' }, h(PreactUser, { id: 4 }))
-    expect(await renderToStringAsync(preactPage)).toContain('<p>user 4</p>')
-    expect(runs).toEqual([3, 4])
-  })
+  test.each([
+    ['renderToPipeableStream', pipeToString],
+    ['renderToReadableStream', readableToString],
+  ])(
+    'with suspense, a streaming render (React: %s) fills the per-request cache while rendering: one load per key',
+    async (_, renderToStream) => {
+      const react = await import('asynccache/react')
+      const preact = await import('asynccache/preact')
+      const runs: number[] = []
+      const fetchUser = asyncCache()(async (id: number) => {
+        runs.push(id)
+        return `user ${id}`
+      })
+      function ReactUser({ id }: { id: number }) {
+        const { data } = react.useCached(fetchUser, [id], { suspense: true })
+        return createElement('p', null, data)
+      }
+      const reactPage = createElement(
+        Suspense,
+        { fallback: 'loading' },
+        createElement(ReactUser, { id: 3 }),
+        createElement(ReactUser, { id: 3 }),
+      )
+      const html = await renderToStream(reactPage)
+      expect(html).toContain('<p>user 3</p><p>user 3</p>')
+      function PreactUser({ id }: { id: number }) {
+        const { data } = preact.useCached(fetchUser, [id], { suspense: true })
+        return h('p', null, data)
+      }
+      const preactPage = h(PreactSuspense, { fallback: 'loading' }, h(PreactUser, { id: 4 }))
+      expect(await renderToStringAsync(preactPage)).toContain('<p>user 4</p>')
+      expect(runs).toEqual([3, 4])
+    },
+  )
 })
