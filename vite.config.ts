@@ -81,12 +81,15 @@ const react18 = fromRoot('test/frameworks/react18/package.json')
 const fromReact18: Plugin = {
   name: 'react-18',
   enforce: 'pre',
-  resolveId(source, importer, options) {
-    if (!/^react(?:-dom)?(?:\/|$)/.test(source) || importer === react18) return null
+  resolveId(source, _importer, options) {
+    if (!/^react(?:-dom)?(?:\/|$)/.test(source)) return null
     return this.resolve(source, react18, { ...options, skipSelf: true })
   },
 }
-const oldestPeers = (project: TestProjectInlineConfiguration): TestProjectInlineConfiguration => ({
+const oldestPeers = (
+  project: TestProjectInlineConfiguration,
+  include: string[],
+): TestProjectInlineConfiguration => ({
   ...project,
   plugins: [fromReact18, ...(project.plugins ?? [])],
   resolve: { alias: [{ find: /^preact(?=\/|$)/, replacement: 'preact10' }] },
@@ -96,7 +99,7 @@ const oldestPeers = (project: TestProjectInlineConfiguration): TestProjectInline
     ...project.test,
     name: `${project.test?.name}-react18-preact10`,
     provide: { peers: { react: 18, preact: 10 } },
-    include: (project.test?.include ?? []).map((glob) => glob.replace('/**/*', '/**/hooks-*')),
+    include,
     // Run through Vite, for the alias: Preact's own entries (preact/hooks...) and
     // preact-render-to-string import `preact`, which Node would resolve to Preact 11.
     server: { deps: { inline: [/[\\/]node_modules[\\/]preact(?:10|-render-to-string)[\\/]/] } },
@@ -147,9 +150,9 @@ export default defineConfig(({ mode }) => ({
     provide: { peers: { react: 19, preact: 11 } },
     projects: [
       unit,
-      oldestPeers(unit),
+      oldestPeers(unit, ['test/unit/hooks-*.test.ts', 'test/unit/hooks-*.test.tsx']),
       browser(),
-      oldestPeers(browser()),
+      oldestPeers(browser(), ['test/browser/hooks-*.test.ts']),
       {
         extends: true,
         test: {
