@@ -88,11 +88,29 @@ interface App {
 }
 
 /**
+ * create-vite's react-ts, on the React of `major` and its types found from `from` (as
+ * {@link App.installs} says): see {@link apps}.
+ */
+const reactApp = (major: number, from?: string): App => ({
+  fixture: 'react-ts',
+  // React as an app's own dependency, so that npm checks asynccache's peer range against it.
+  installs: { names: ['react', 'react-dom', '@types/react', '@types/react-dom'], from },
+  peer: { name: 'react', major },
+  packages: ['vite', '@vitejs/plugin-react', '@types/node'],
+  tsc: ['-b'],
+  examples: tsx('react'),
+  ten: { container: '#root', text: 'User 8' },
+  // The quick start's first render (from what it loaded before: one request), the ten
+  // components under StrictMode (one).
+  requests: { '/api/users/7': 1, '/api/users/8': 1 },
+})
+
+/**
  * The apps (test/e2e/fixtures/create-vite/<name>, create-vite 9.3.0's templates, vanilla-ts and
  * preact-ts with the README's `experimentalDecorators`; react-ts as generated). An entry that needs
  * a peer (react) adds it to `packages`. The frameworks are installed at the versions the templates
- * ask for (preact ^10.29, react ^19.2), and react-ts again on React 18 (with its types): the
- * oldest majors of the peer ranges.
+ * ask for (preact ^10.29.8, react ^19.3.1), and react-ts again on React 18 with its types (the
+ * test/frameworks/react18 workspace), the oldest major of its peer range.
  */
 const apps = {
   'vanilla-ts': {
@@ -114,32 +132,8 @@ const apps = {
     // components (one), the server-side rendering example's server (one; its client none).
     requests: { '/api/products/3': 1, '/api/products/4': 1, '/api/users/5': 1 },
   },
-  'react-ts': {
-    // React as an app's own dependency, so that npm checks asynccache's peer range against it.
-    installs: { names: ['react', 'react-dom'] },
-    peer: { name: 'react', major: 19 },
-    packages: ['vite', '@vitejs/plugin-react', '@types/react', '@types/react-dom', '@types/node'],
-    tsc: ['-b'],
-    examples: tsx('react'),
-    ten: { container: '#root', text: 'User 8' },
-    // The quick start's first render (from what it loaded before: one request), the ten
-    // components under StrictMode (one).
-    requests: { '/api/users/7': 1, '/api/users/8': 1 },
-  },
-  'react18-ts': {
-    fixture: 'react-ts',
-    // React 18 and its types, from the test/frameworks/react18 workspace.
-    installs: {
-      names: ['react', 'react-dom', '@types/react', '@types/react-dom'],
-      from: 'test/frameworks/react18',
-    },
-    peer: { name: 'react', major: 18 },
-    packages: ['vite', '@vitejs/plugin-react', '@types/node'],
-    tsc: ['-b'],
-    examples: tsx('react'),
-    ten: { container: '#root', text: 'User 8' },
-    requests: { '/api/users/7': 1, '/api/users/8': 1 },
-  },
+  'react-ts': reactApp(19),
+  'react18-ts': reactApp(18, 'test/frameworks/react18'),
 } satisfies Record<string, App>
 type AppName = keyof typeof apps
 const app = (name: AppName): App => apps[name]
