@@ -440,6 +440,8 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       const mode = cacheModeOf(request.mode, headers)
       const signal = request.signal
       if (mode === 'no-store' || bypassesCache(headers)) {
+        // A part or a conditional answer is never stored, and only-if-cached still forbids the network.
+        if (mode === 'only-if-cached') return cacheOnly(url, false, signal)
         return sendRetried(url, input, init, signal)
       }
       const key = requestKey(method, url, vary.length > 0 ? headers : undefined, vary)

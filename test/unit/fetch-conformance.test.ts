@@ -813,6 +813,29 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'RFC 9111 §5.2.1.7, §3.4',
+    name: 'only-if-cached with a Range or its own conditional header: 504, and nothing reaches the origin',
+    origin: always({ 'cache-control': 'max-age=60', etag: '"a"' }),
+    steps: [
+      { got: { status: 200 }, reached: 1 },
+      {
+        send: { headers: { 'cache-control': 'only-if-cached', range: 'bytes=0-0' } },
+        got: { status: 504 },
+        reached: 1,
+      },
+      {
+        send: { headers: { range: 'bytes=0-0' }, cache: 'only-if-cached' },
+        got: { status: 504 },
+        reached: 1,
+      },
+      {
+        send: { headers: { 'cache-control': 'only-if-cached', 'if-none-match': '"a"' } },
+        got: { status: 504 },
+        reached: 1,
+      },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §5.2.1.1',
     name: 'request max-age=5: a fresh entry 10 s old still answers',
     deliberate:
