@@ -112,7 +112,7 @@ const noop = () => {}
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the GET and HEAD
  *   entries of its URL, and of the same-origin URLs its `Location` and `Content-Location`
- *   name (RFC 9111 section 4.4). A request with its own conditional headers or a
+ *   name, or a redirect it followed led to (RFC 9111 section 4.4). A request with its own conditional headers or a
  *   `Range` goes straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
  *   no-store` header) bypasses the cache. `'only-if-cached'` never reaches the network: a
@@ -401,8 +401,12 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
     if (SAFE_METHODS.has(method) || response.status >= 400) return response
     invalidate(url)
     // The resource a write created or changed may have a URL of its own (RFC 9111 section 4.4).
-    for (const name of CHANGED_LOCATIONS) {
-      const changed = sameOriginUrl(response.headers.get(name), response.url || url, url)
+    // fetch follows a redirect (a 303 after a POST) and hides its Location: the URL it led to is it.
+    const base = response.url || url
+    const named = CHANGED_LOCATIONS.map((name) => response.headers.get(name))
+    if (response.redirected) named.push(response.url)
+    for (const value of named) {
+      const changed = sameOriginUrl(value, base, url)
       if (changed !== undefined) invalidate(changed)
     }
     return response

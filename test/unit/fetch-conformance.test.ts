@@ -542,6 +542,32 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'RFC 9111 §4.4',
+    name: 'a POST answered 303 invalidates the same-origin URL its Location names, which fetch follows',
+    origin: (request, n) =>
+      request.method === 'POST'
+        ? { status: 303, headers: { location: '/items/9' } }
+        : { headers: { 'cache-control': 'max-age=60' }, body: `v${n}` },
+    steps: [
+      { send: { path: '/items/9' }, got: { status: 200, body: 'v1' }, reached: 1 },
+      { send: { method: 'POST', path: '/items' }, got: { status: 200, body: 'v3' }, reached: 3 },
+      { send: { path: '/items/9' }, got: { status: 200, body: 'v4' }, reached: 4 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §4.4',
+    name: 'a POST redirected to another origin does not invalidate the URL fetch followed there',
+    origin: (request, n) =>
+      request.method === 'POST'
+        ? { status: 303, headers: { location: `http://127.0.0.1:${ports.other}/items/9` } }
+        : { headers: { 'cache-control': 'max-age=60' }, body: `v${n}` },
+    steps: [
+      { send: { path: '/items/9', other: true }, got: { status: 200, body: 'v1' }, reached: 1 },
+      { send: { method: 'POST', path: '/items' }, got: { status: 200, body: 'v3' }, reached: 3 },
+      { send: { path: '/items/9', other: true }, got: { status: 200, body: 'v1' }, reached: 3 },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §4.4, §3',
     name: 'a POST is not stored: each one reaches the origin',
     origin: always({ 'cache-control': 'max-age=60' }),
