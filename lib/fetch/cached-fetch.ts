@@ -381,8 +381,13 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
    */
   function cacheOnly(key: string, anyAge: boolean, signal: AbortSignal | undefined) {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const stale = anyAge ? cache.hit(key) : undefined
-    if (stale !== undefined) return stale.then(replay)
+    if (anyAge) {
+      const stale = cache.hit(key)
+      if (stale !== undefined) return stale.then(replay)
+      // Inside the cache's own stale window: read as it is, as getOrLoad would start a refresh.
+      const held = cache.info(key)?.value
+      if (held !== undefined) return Promise.resolve(replay(held))
+    }
     return Promise.resolve(
       gatewayTimeout(
         `cachedFetch: ${key} is not stored fresh, and only-if-cached forbids the network`,

@@ -839,6 +839,32 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'RFC 9111 §5.2.1.7; Fetch standard',
+    name: "cache: 'only-if-cached' takes a response the cache holds in its own staleWhileRevalidate window",
+    options: { ttl: 10, staleWhileRevalidate: 100, respectCacheControl: false },
+    origin: always({}),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 50, send: { cache: 'only-if-cached' }, got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
+  {
+    rfc: 'RFC 9111 §5.2.1.7; Fetch standard',
+    name: "cache: 'only-if-cached' takes a response past its own windows, held by the cache's staleWhileRevalidate",
+    options: { staleWhileRevalidate: 100 },
+    origin: always({ 'cache-control': 'max-age=10' }),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 150, send: { cache: 'only-if-cached' }, got: { status: 200, body: BODY }, reached: 1 },
+      {
+        at: 150,
+        send: { headers: { 'cache-control': 'only-if-cached' } },
+        got: { status: 504 },
+        reached: 1,
+      },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §5.2.1.7, §3.4',
     name: 'only-if-cached with a Range or its own conditional header: 504, and nothing reaches the origin',
     origin: always({ 'cache-control': 'max-age=60', etag: '"a"' }),
