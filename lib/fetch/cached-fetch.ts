@@ -87,6 +87,14 @@ const SERVER_ERRORS = new Set([500, 502, 503, 504])
 const noop = () => {}
 
 /**
+ * The varied headers outside the key, and the request headers, of each live snapshot whose
+ * `Vary` names such headers: the callers who joined its load with other values of them send a
+ * request of their own (see `answerFor`). One map for every `cachedFetch`, as those sharing a
+ * cache join each other's loads.
+ */
+const madeFor = new WeakMap<ResponseSnapshot, { names: string[]; headers: Headers | undefined }>()
+
+/**
  * Fetch with a private HTTP cache in front (RFC 9111, with RFC 5861's stale windows), built on
  * {@link AsyncCache.getOrLoad}: every network load, revalidations included, is one of its
  * loads, so single-flight, per-caller abort and "a set, delete or clear wins" hold for all.
@@ -142,12 +150,6 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
    * {@link invalidate} cannot name every key of a URL and must find those not stored yet.
    */
   const loading = vary.length > 0 ? new Map<Promise<ResponseSnapshot>, string>() : undefined
-  /**
-   * The varied headers outside the key, and the request headers, of each live snapshot whose
-   * `Vary` names such headers: the callers who joined its load with other values of them send
-   * a request of their own (see `answerFor`).
-   */
-  const madeFor = new WeakMap<ResponseSnapshot, { names: string[]; headers: Headers | undefined }>()
   /** Keys whose background revalidation this function started and that has not settled. */
   const revalidating = new Set<string>()
   const counts: FetchStats = {

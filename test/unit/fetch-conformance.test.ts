@@ -3,7 +3,8 @@
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type CachedFetchOptions, cachedFetch } from 'asynccache/fetch'
+import { AsyncCache } from 'asynccache'
+import { type CachedFetchOptions, cachedFetch, type ResponseSnapshot } from 'asynccache/fetch'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 /**
@@ -1119,5 +1120,25 @@ describe('cachedFetch conformance to HTTP caching as a private cache, over real 
         }
       }
     }
+  })
+})
+
+describe('collapsed requests across the cachedFetch functions of one cache', () => {
+  test('RFC 9111 §4.1: a caller of one who joined the load of another with another value of a varied header sends its own request', async () => {
+    seen.length = 0
+    origin = (request) => ({ headers: { vary: 'x-v' }, body: `for ${request.headers['x-v']}` })
+    const cache = new AsyncCache<string, ResponseSnapshot>({ maxsize: 10, now: () => clock.t })
+    const one = cachedFetch({ cache })
+    const another = cachedFetch({ cache })
+    const url = `http://127.0.0.1:${ports.main}/r`
+    const responses = await Promise.all([
+      one(url, { headers: { 'x-v': '1' } }),
+      another(url, { headers: { 'x-v': '2' } }),
+    ])
+    expect(await Promise.all(responses.map((response) => response.text()))).toEqual([
+      'for 1',
+      'for 2',
+    ])
+    expect(seen).toHaveLength(2)
   })
 })
