@@ -461,6 +461,15 @@ export class AsyncCache<K = unknown, V = unknown> {
     return this.#loads.holding
   }
 
+  /**
+   * Settles when misses may load (at once when none are held; see {@link holdLoads}): for a
+   * layer that must answer from memory alone (`only-if-cached`), so that it answers after what
+   * a restoring layer brings back, not before.
+   */
+  holdSettled(): Promise<void> {
+    return this.#loads.settled()
+  }
+
   /** Whether anyone listens: layers check it before building an event, as the cache does. */
   get listening(): boolean {
     return this.#listeners.size > 0

@@ -93,6 +93,11 @@ export class Loads<K, V> {
     return this.#hold !== null
   }
 
+  /** Settles when misses may load: at once when none are held. */
+  settled(): Promise<void> {
+    return this.#hold ?? Promise.resolve()
+  }
+
   /** Whether any load is in flight: `set` and `delete` only look for one to supersede then. */
   get busy(): boolean {
     return this.#flights.size > 0

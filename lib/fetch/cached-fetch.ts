@@ -470,7 +470,11 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       // A hit builds no loader (an aborted signal still rejects, through getOrLoad).
       const hit = use === 'fresh' && signal?.aborted !== true ? cache.hit(key) : undefined
       if (hit !== undefined) return hit.then(replay)
-      if (mode === 'only-if-cached') return cacheOnly(key, request.mode === mode, signal)
+      if (mode === 'only-if-cached') {
+        // Memory is the whole answer, once persistence has brought back what it holds.
+        if (cache.holding) return cache.holdSettled().then(() => api(input, init))
+        return cacheOnly(key, request.mode === mode, signal)
+      }
       const loader = loaderFor(key, input, init, headers, true)
       const reply = answerFor(key, input, init, headers, signal)
       if (use === 'stale') return serveStale(key, loader, signal && { signal }).then(replay)

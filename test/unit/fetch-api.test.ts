@@ -140,3 +140,46 @@ describe('options', () => {
     expect(() => cachedFetch(options as never)).toThrow(message)
   })
 })
+
+describe('only-if-cached while persistence restores', () => {
+  test('waits for the restore (the hold on misses), then answers from memory without the network', async () => {
+    const network = fetchDouble(
+      () => new Response('stored', { headers: { 'cache-control': 'max-age=600' } }),
+    )
+    const before = cachedFetch({ fetch: network.fetch })
+    expect(await (await before(url)).text()).toBe('stored')
+    const records = before.cacheInstance.dump()
+
+    // A reload: a new cache whose misses wait while the entries come back from disk, as
+    // persist's hydration makes them wait.
+    const cache = new AsyncCache<string, ResponseSnapshot>({ maxsize: 10 })
+    let restored = () => {}
+    cache.holdLoads(new Promise<void>((resolve) => (restored = resolve)), 60_000)
+    const api = cachedFetch({ cache, fetch: network.fetch })
+    const byMode = api(url, { cache: 'only-if-cached' })
+    const byHeader = api(url, { headers: { 'cache-control': 'only-if-cached' } })
+    for (const r of records) cache.restore(r.key, r.value, r.expiresAt, r.frequency)
+    restored()
+
+    for (const answer of [await byMode, await byHeader]) {
+      expect(answer.status).toBe(200)
+      expect(await answer.text()).toBe('stored')
+    }
+    expect(network.calls).toHaveLength(1)
+  })
+
+  test('with nothing restored it is still a 504, once the restore is over', async () => {
+    const network = fetchDouble(() => new Response('from the network'))
+    const cache = new AsyncCache<string, ResponseSnapshot>({ maxsize: 10 })
+    let restored = () => {}
+    cache.holdLoads(new Promise<void>((resolve) => (restored = resolve)), 60_000)
+    let settled = false
+    const answer = cachedFetch({ cache, fetch: network.fetch })(url, { cache: 'only-if-cached' })
+    void answer.then(() => (settled = true))
+    await Promise.resolve()
+    expect(settled).toBe(false)
+    restored()
+    expect((await answer).status).toBe(504)
+    expect(network.calls).toHaveLength(0)
+  })
+})
