@@ -125,7 +125,8 @@ const madeFor = new WeakMap<ResponseSnapshot, { names: string[]; headers: Header
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
  *   no-store` header) bypasses the cache. `'only-if-cached'` never reaches the network: a
  *   stored response of any age answers (a `Cache-Control: only-if-cached` header: a fresh
- *   one), else a 504. `'reload'` loads in full and `'no-cache'` (or a
+ *   one), else a 504. `'force-cache'` takes a stored response of any age, and loads only
+ *   when nothing is stored. `'reload'` loads in full and `'no-cache'` (or a
  *   `Cache-Control: no-cache` or `Pragma: no-cache` header) revalidates, even a fresh entry.
  * - A load answered 404 or 410, and not stored, deletes the entry; any other status not stored
  *   (a 503...) keeps it.
@@ -461,6 +462,11 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
         const loader = loaderFor(key, input, init, headers, mode === 'no-cache')
         const reply = answerFor(key, input, init, headers, signal)
         return cache.getOrLoad(key, loader, { signal, refresh: true }).then(reply)
+      }
+      // 'force-cache' takes what is stored whatever its HTTP age, as Fetch says; else it loads.
+      if (mode === 'force-cache' && signal?.aborted !== true) {
+        const any = cache.hit(key)
+        if (any !== undefined) return any.then(replay)
       }
       const stored = cache.peek(key)
       const http = stored?.http

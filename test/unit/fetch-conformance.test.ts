@@ -840,6 +840,19 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'Fetch standard (cache mode)',
+    name: "cache: 'force-cache' takes a stored response however stale, and loads when nothing is stored",
+    origin: resource((n) => ({
+      headers: { 'cache-control': 'max-age=10', etag: `"v${n}"` },
+      body: `v${n}`,
+    })),
+    steps: [
+      { at: 0, send: { cache: 'force-cache' }, got: { status: 200, body: 'v1' }, reached: 1 },
+      { at: 100, send: { cache: 'force-cache' }, got: { status: 200, body: 'v1' }, reached: 1 },
+      { at: 100, got: { status: 200, body: 'v2' }, reached: 2, sent: { 'if-none-match': '"v1"' } },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §5.2.1.7; Fetch standard',
     name: "cache: 'only-if-cached' takes a response the cache holds in its own staleWhileRevalidate window",
     options: { ttl: 10, staleWhileRevalidate: 100, respectCacheControl: false },
