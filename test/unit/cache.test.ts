@@ -604,13 +604,18 @@ describe('events', () => {
     expect(events).toEqual([{ type: 'load-start', key: 'k', time: 7 }])
   })
 
-  test('with no listener and no TTL the hot path never reads the clock, so builds no event', () => {
+  // The README's `now` option says which calls: the hot path's, not a load's store or a tool's walk.
+  test('with no listener and no TTL the hot path never reads the clock, so builds no event', async () => {
     const cache = new AsyncCache<string, number>({ maxsize: 2 })
     const now = vi.fn(cache.now)
     const watched = new AsyncCache<string, number>({ maxsize: 2, now })
     watched.set('a', 1)
     watched.get('a')
     watched.get('b')
+    watched.peek('a')
+    watched.has('a')
+    expect(await watched.getOrLoad('a', async () => 2)).toBe(1)
+    expect(await watched.hit('a')).toBe(1)
     watched.delete('a')
     // Events are stamped with the clock; a cache without TTL and listeners never reads it.
     expect(now).not.toHaveBeenCalled()
