@@ -342,7 +342,7 @@ export class AsyncCache<K = unknown, V = unknown> {
     return this.#purge()
   }
 
-  /** {@link purgeExpired} at `now`: a walk that purges first decides with the same reading. */
+  /** {@link purgeExpired} at `now`: a walk purges with the reading it took (see #purged). */
   #purge(now?: number): number {
     if (this.#expires === null) return 0
     const t = now ?? this.now()
@@ -485,8 +485,7 @@ export class AsyncCache<K = unknown, V = unknown> {
 
   /** Fresh and stale entries, hottest first, for tools; expired ones met are removed first. */
   inspect(): EntrySnapshot<K, V>[] {
-    const now = this.now()
-    this.#purge(now)
+    const now = this.#purged()
     const out: EntrySnapshot<K, V>[] = []
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
       const state = this.#state(i, now)
@@ -528,8 +527,7 @@ export class AsyncCache<K = unknown, V = unknown> {
    * in reverse, hottest first); expired ones met are removed first.
    */
   dump(): EntryRecord<K, V>[] {
-    const now = this.now()
-    this.#purge(now)
+    const now = this.#purged()
     const out: EntryRecord<K, V>[] = []
     for (let i = this.#order.coldest(); i !== -1; i = this.#order.hotter(i)) {
       if (this.#state(i, now) !== EXPIRED) out.push(this.#record(i))
@@ -630,11 +628,19 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   *#freshSlots(): Generator<number> {
-    const now = this.now()
-    this.#purge(now)
+    const now = this.#purged()
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
       if (this.#state(i, now) === FRESH) yield i
     }
+  }
+
+  /**
+   * Purges expired entries for a walk, and returns the reading the walk judges the rest by: read
+   * again once the purge told evict listeners, which may move the clock or store entries.
+   */
+  #purged(): number {
+    const now = this.now()
+    return this.#purge(now) > 0 && this.#listeners.size > 0 ? this.now() : now
   }
 
   /** The slot of `key` if it holds a fresh or stale entry; an expired one met here is removed. */

@@ -339,6 +339,30 @@ describe('iteration, inspect, dump and load', () => {
     expect(cache.has('a')).toBe(false)
   })
 
+  // A walk purges first, and the purge tells evict listeners, which may move the clock or store
+  // entries: what the walk then shows is judged after them, not with the reading before.
+  test.each<[string, (cache: AsyncCache<string, number>) => unknown]>([
+    ['inspect', (c) => c.inspect().map((e) => [e.key, e.ageMs, e.ttlRemainingMs])],
+    ['dump', (c) => c.dump().map((r) => [r.key, r.expiresAt])],
+    ['a walk of the keys', (c) => [...c.keys()]],
+  ])('%s judges what it shows after the evict listeners its purge told', (_, call) => {
+    const c = clock(0)
+    const cache = new AsyncCache<string, number>({ maxsize: 4, ttl: 10, now: c.now })
+    cache.set('old', 0, { ttl: 1 })
+    cache.set('soon', 0, { ttl: 3 }) // fresh at 2 s, expired at 3 s
+    cache.subscribe((event) => {
+      if (event.type === 'evict' && event.key === 'old') {
+        c.t += 1_000
+        cache.set('new', 1)
+      }
+    })
+    c.t = 2_000
+    const shown = call(cache)
+    expect(shown).toEqual(
+      call(new AsyncCache<string, number>({ maxsize: 4, ttl: 10, now: c.now }).set('new', 1)),
+    )
+  })
+
   test('inspect gives rank, frequency, age and remaining TTL', () => {
     const c = clock()
     const cache = new AsyncCache<string, number>({ maxsize: 3, policy: 'LFU', ttl: 10, now: c.now })
