@@ -605,8 +605,9 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   /**
-   * Fresh keys, hottest first, without marking use; expired entries met are removed before the
-   * walk starts. Do not modify the cache while iterating.
+   * Fresh keys, hottest first, without marking use, each judged fresh when the walk reaches it;
+   * expired entries met are removed before the walk starts. Do not modify the cache while
+   * iterating.
    */
   *keys(): IterableIterator<K> {
     for (const i of this.#freshSlots()) yield this.#keys[i] as K
@@ -628,9 +629,12 @@ export class AsyncCache<K = unknown, V = unknown> {
   }
 
   *#freshSlots(): Generator<number> {
-    const now = this.#purged()
+    let now = this.#purged()
     for (let i = this.#order.hottest(); i !== -1; i = this.#order.colder(i)) {
-      if (this.#state(i, now) === FRESH) yield i
+      if (this.#state(i, now) !== FRESH) continue
+      yield i
+      // Its consumer may take any time before the next step: what comes next is judged then.
+      if (this.#expires !== null) now = this.now()
     }
   }
 

@@ -339,6 +339,21 @@ describe('iteration, inspect, dump and load', () => {
     expect(cache.has('a')).toBe(false)
   })
 
+  test('a walk yields only what is fresh when it reaches it, however long its consumer takes', () => {
+    const c = clock(0)
+    const cache = new AsyncCache<string, number>({ maxsize: 4, ttl: 1, now: c.now })
+    cache.set('a', 1)
+    c.t = 500
+    cache.set('b', 2)
+    const seen: string[] = []
+    for (const key of cache.keys()) {
+      seen.push(key)
+      c.t = 1_200 // 'a' expires while the consumer works on 'b'
+    }
+    expect(seen).toEqual(['b'])
+    expect(cache.peek('a')).toBeUndefined()
+  })
+
   // A walk purges first, and the purge tells evict listeners, which may move the clock or store
   // entries: what the walk then shows is judged after them, not with the reading before.
   test.each<[string, (cache: AsyncCache<string, number>) => unknown]>([
@@ -660,7 +675,6 @@ describe('events', () => {
     ['purgeExpired over every entry', (c) => c.purgeExpired()],
     ['dump over every entry (its purge included)', (c) => c.dump()],
     ['inspect over every entry (its purge included)', (c) => c.inspect()],
-    ['a walk of the values (its purge included)', (c) => [...c.values()]],
   ])('a TTL cache reads its clock once for %s', (_, call) => {
     const c = clock()
     const now = vi.fn(c.now)
@@ -679,6 +693,19 @@ describe('events', () => {
     now.mockClear()
     call(cache)
     expect(now).toHaveBeenCalledTimes(1)
+  })
+
+  test('a walk of a TTL cache reads its clock to start, then once after each entry it yields', () => {
+    const c = clock()
+    const now = vi.fn(c.now)
+    const cache = new AsyncCache<string, number>({ maxsize: 4, ttl: 10, now })
+    cache.set('old', 0, { ttl: 1 })
+    cache.set('a', 1).set('b', 2)
+    c.t += 5_000
+    now.mockClear()
+    // Its consumer may take any time between steps: each entry is judged when the walk reaches it.
+    expect([...cache.values()]).toEqual([2, 1])
+    expect(now).toHaveBeenCalledTimes(3)
   })
 
   test("a load's result is stored with one reading of the clock", async () => {
