@@ -384,18 +384,25 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
    */
   function cacheOnly(key: string, anyAge: boolean, signal: AbortSignal | undefined) {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    if (anyAge) {
-      const stale = cache.hit(key)
-      if (stale !== undefined) return stale.then(replay)
-      // Inside the cache's own stale window: read as it is, as getOrLoad would start a refresh.
-      const held = cache.info(key)?.value
-      if (held !== undefined) return Promise.resolve(replay(held))
-    }
+    const stored = anyAge ? storedAnyAge(key) : undefined
+    if (stored !== undefined) return stored
     return Promise.resolve(
       gatewayTimeout(
         `cachedFetch: ${key} is not stored fresh, and only-if-cached forbids the network`,
       ),
     )
+  }
+
+  /**
+   * The stored response of `key` whatever its age, as Fetch's `force-cache` and `only-if-cached`
+   * take it; `undefined` when nothing is stored.
+   */
+  function storedAnyAge(key: string): Promise<Response> | undefined {
+    const stored = cache.hit(key)
+    if (stored !== undefined) return stored.then(replay)
+    // Inside the cache's own stale window: read as it is, as getOrLoad would start a refresh.
+    const held = cache.info(key)?.value
+    return held === undefined ? undefined : Promise.resolve(replay(held))
   }
 
   async function passThrough(
@@ -465,8 +472,8 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       }
       // 'force-cache' takes what is stored whatever its HTTP age, as Fetch says; else it loads.
       if (mode === 'force-cache' && signal?.aborted !== true) {
-        const any = cache.hit(key)
-        if (any !== undefined) return any.then(replay)
+        const stored = storedAnyAge(key)
+        if (stored !== undefined) return stored
       }
       const stored = cache.peek(key)
       const http = stored?.http

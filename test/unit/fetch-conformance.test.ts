@@ -853,6 +853,16 @@ const cases: Case[] = [
     ],
   },
   {
+    rfc: 'Fetch standard (cache mode)',
+    name: "cache: 'force-cache' takes a response past its own windows, held by the cache's staleWhileRevalidate",
+    options: { staleWhileRevalidate: 100 },
+    origin: always({ 'cache-control': 'max-age=10' }),
+    steps: [
+      { at: 0, got: { status: 200 }, reached: 1 },
+      { at: 150, send: { cache: 'force-cache' }, got: { status: 200, body: BODY }, reached: 1 },
+    ],
+  },
+  {
     rfc: 'RFC 9111 §5.2.1.7; Fetch standard',
     name: "cache: 'only-if-cached' takes a response the cache holds in its own staleWhileRevalidate window",
     options: { ttl: 10, staleWhileRevalidate: 100, respectCacheControl: false },
