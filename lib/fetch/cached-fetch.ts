@@ -489,8 +489,9 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
         return cacheOnly(key, request.mode === mode, signal)
       }
       const loader = loaderFor(key, input, init, headers, true)
-      const reply = answerFor(key, input, init, headers, signal)
+      // A stale hit is served from memory, replayed as it is: no other caller's load to check.
       if (use === 'stale') return serveStale(key, loader, signal && { signal }).then(replay)
+      const reply = answerFor(key, input, init, headers, signal)
       if (use === 'revalidate')
         return revalidateFirst(key, loader, signal, http?.mustRevalidate === true, reply)
       // Past every window, and held only by the cache's own staleWhileRevalidate: load it again.
