@@ -229,6 +229,32 @@ describe('getOrLoad', () => {
       }
     })
 
+    test('holdSettled settles at once without a hold, and during one when held misses may load', async () => {
+      vi.useFakeTimers()
+      try {
+        const cache = new AsyncCache<string, number>({ maxsize: 4 })
+        let free = false
+        void cache.holdSettled().then(() => (free = true))
+        await Promise.resolve()
+        expect(free).toBe(true)
+        cache.holdLoads(new Promise(() => {}), 1000)
+        const loader = vi.fn(async () => 1)
+        const call = cache.getOrLoad('k', loader)
+        let seen: { holding: boolean; loads: number } | undefined
+        void cache.holdSettled().then(() => {
+          seen = { holding: cache.holding, loads: loader.mock.calls.length }
+        })
+        await vi.advanceTimersByTimeAsync(999)
+        expect(seen).toBeUndefined()
+        await vi.advanceTimersByTimeAsync(1)
+        // Settled with the hold: the held miss has started its load, and a new one would too.
+        expect(seen).toEqual({ holding: false, loads: 1 })
+        expect(await call).toBe(1)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
     test('callers that all abort during the hold leave no load behind', async () => {
       const cache = new AsyncCache<string, number>({ maxsize: 4 })
       const restoring = deferred<void>()
