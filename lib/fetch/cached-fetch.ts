@@ -394,6 +394,23 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
   }
 
   /**
+   * Settles once the cache's held misses may load (a restore is over), or as soon as `signal`
+   * aborts: a caller who leaves is rejected then, as fetch rejects, not when the restore ends.
+   */
+  function restored(signal: AbortSignal | undefined): Promise<void> {
+    const settled = cache.holdSettled()
+    if (signal === undefined) return settled
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      signal.addEventListener('abort', done)
+      settled.then(done)
+    })
+  }
+
+  /**
    * The stored response of `key` whatever its age, as Fetch's `force-cache` and `only-if-cached`
    * take it; `undefined` when nothing is stored.
    */
@@ -485,7 +502,9 @@ export function cachedFetch(options: CachedFetchOptions = {}): CachedFetch {
       if (hit !== undefined) return hit.then(replay)
       if (mode === 'only-if-cached') {
         // Memory is the whole answer, once persistence has brought back what it holds.
-        if (cache.holding) return cache.holdSettled().then(() => api(input, init))
+        if (cache.holding && signal?.aborted !== true) {
+          return restored(signal).then(() => api(input, init))
+        }
         return cacheOnly(key, request.mode === mode, signal)
       }
       const loader = loaderFor(key, input, init, headers, true)

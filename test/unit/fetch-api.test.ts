@@ -168,6 +168,19 @@ describe('only-if-cached while persistence restores', () => {
     expect(network.calls).toHaveLength(1)
   })
 
+  test('a caller that aborts while it waits for the restore is rejected at once, with its reason', async () => {
+    const network = fetchDouble(() => new Response('from the network'))
+    const cache = new AsyncCache<string, ResponseSnapshot>({ maxsize: 10 })
+    cache.holdLoads(new Promise<void>(() => {}), 60_000)
+    const leaving = new AbortController()
+    const api = cachedFetch({ cache, fetch: network.fetch })
+    const answer = api(url, { cache: 'only-if-cached', signal: leaving.signal })
+    leaving.abort(new Error('left'))
+    await expect(answer).rejects.toThrow('left')
+    expect(cache.holding).toBe(true)
+    expect(network.calls).toHaveLength(0)
+  })
+
   test('with nothing restored it is still a 504, once the restore is over', async () => {
     const network = fetchDouble(() => new Response('from the network'))
     const cache = new AsyncCache<string, ResponseSnapshot>({ maxsize: 10 })
