@@ -120,8 +120,8 @@ const madeFor = new WeakMap<ResponseSnapshot, { names: string[]; headers: Header
  * - Other methods go straight to the network, counted neither as hits nor misses; a POST,
  *   PUT, PATCH or DELETE answered with a status below 400 then invalidates the GET and HEAD
  *   entries of its URL, and of the same-origin URLs its `Location` and `Content-Location`
- *   name, or a redirect it followed led to (RFC 9111 section 4.4). A request with its own conditional headers or a
- *   `Range` goes straight to the network too.
+ *   name, or a redirect it followed led to (RFC 9111 section 4.4). A request with its own
+ *   conditional headers or a `Range` goes straight to the network too.
  * - A request's `cache: 'no-store'` (or, with the default mode, its own `Cache-Control:
  *   no-store` header) bypasses the cache. `'only-if-cached'` never reaches the network: a
  *   stored response of any age answers (a `Cache-Control: only-if-cached` header: a fresh
